@@ -1,0 +1,103 @@
+"""Turkish lexical analysis: casefolding, tokens, apostrophe suffixes, stems.
+
+``str.lower()`` is wrong for Turkish ("I" must become "ı" and "İ" must become
+a plain "i"), so every comparison in the project goes through
+:func:`casefold_tr`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+APOSTROPHES = "'’‘`´ʼ"
+
+# Tokens: numbers keep their decimal comma/period ("4,5", "1.000"), words keep
+# the letters of any script. An apostrophe and the suffix after it are matched
+# so that the suffix can be dropped ("Kazakistan'ın" -> "kazakistan").
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
+
+TURKISH_STOPWORDS = frozenset(
+    """
+    ve ile veya ya da de ki mi mı mu mü bir bu şu o bunu şunu onu bunun onun
+    için gibi kadar olarak olan olduğu olduğunu ise ne neler nedir nelerdir
+    kaç kaçta kim kimdir kimler kime kimin kimi nerede nereye nereden neresi
+    neresidir hangi hangisi nasıl niçin neden niye mıdır midir mudur müdür
+    ile ilgili hakkında göre üzere her en daha çok az tüm bütün hem ancak
+    ama fakat sonra önce ayrıca peki acaba var yok idi imiş ediyor etti
+    oldu olur olmuş tarafından arasında ait
+    """.split()
+)
+ENGLISH_STOPWORDS = frozenset(
+    """
+    a an the of to in on at by for from with about and or is are was were be
+    been being do does did what which who whom whose when where why how many
+    much that this these those it its as into than then there their they he
+    she his her them we our you your i me my can could would should will
+    shall may might has have had not no yes so if any some also
+    """.split()
+)
+STOPWORDS = TURKISH_STOPWORDS | ENGLISH_STOPWORDS
+
+
+def looks_english(text: str) -> bool:
+    """More English than Turkish function words (a question is short: that suffices)."""
+    tokens = tokenize(text)
+    english = sum(t in ENGLISH_STOPWORDS for t in tokens)
+    turkish = sum(t in TURKISH_STOPWORDS for t in tokens)
+    return english > turkish
+
+
+def casefold_tr(text: str) -> str:
+    """Lower-case ``text`` with Turkish rules (İ→i, I→ı), NFC-normalised."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("İ", "i").replace("I", "ı")
+    # A decomposed "İ" (I + U+0307) becomes "ı̇" above; fold it back to "i".
+    return text.lower().replace("ı̇", "i").replace("i̇", "i")
+
+
+def strip_suffix(token: str) -> str:
+    """Drop an apostrophe and the suffix after it: ``kazakistan'ın`` -> ``kazakistan``."""
+    for mark in APOSTROPHES:
+        head, sep, _ = token.partition(mark)
+        if sep:
+            return head
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    """Casefolded word and number tokens, apostrophe suffixes removed."""
+    return [strip_suffix(t) for t in _TOKEN.findall(casefold_tr(text))]
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens without stopwords."""
+    return [t for t in tokenize(text) if t not in STOPWORDS]
+
+
+@lru_cache(maxsize=1)
+def _snowball() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("turkish")
+
+
+STEMMERS = ("snowball", "prefix5", "none")
+
+
+def stem(token: str, method: str = "snowball") -> str:
+    """Stem one casefolded token. ``prefix5`` keeps the first five letters,
+    a strong baseline for agglutinative Turkish."""
+    if token[0].isdigit() or method == "none":
+        return token
+    if method == "prefix5":
+        return token[:5]
+    if method == "snowball":
+        return _snowball().stemWord(token)
+    raise ValueError(f"unknown stemmer {method!r}; choose one of {', '.join(STEMMERS)}")
+
+
+def analyze(text: str, method: str = "snowball") -> list[str]:
+    """The index terms of ``text``: content tokens, stemmed."""
+    return [stem(t, method) for t in content_tokens(text)]

@@ -1,0 +1,247 @@
+"""The FAISS index on disk, with a JSON manifest; nothing is pickled.
+
+Layout of an index folder::
+
+    manifest.json              format, model, faiss version, sources, counts, files
+    vectors-<hash>.faiss       L2-normalised vectors of sentences and their windows
+    records-<hash>.json        documents, sentences, and the sentence of each vector
+
+Data files carry their content hash in their name and the manifest is
+replaced last with ``os.replace``: a crash at any point leaves either the old
+index or the new one, never a mix. Indexes take vectors, not models: the
+caller passes an ``embed`` function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.documents import Chunk, Document, Sentence, parse_document, read_text
+from index.units import embedding_units
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+class IndexStoreError(RuntimeError):
+    """The index on disk is missing, corrupt or stale; the message says what to do."""
+
+
+class StaleIndexError(IndexStoreError):
+    """The index was built from other sources or with another model."""
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict
+    documents: list[Document]
+    sentences: list[Sentence]
+    vectors: faiss.Index
+    owners: np.ndarray  # vector row -> sentence index
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model"]["id"]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not path.exists():
+        raise IndexStoreError(f"no index in {folder}; build one with `qa index build`")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["format_version"], manifest["model"]["id"], manifest["files"]  # noqa: B018
+    except (ValueError, KeyError, TypeError):
+        raise IndexStoreError(
+            f"the index manifest {path} is corrupt; rebuild with `qa index build --out {folder}`"
+        ) from None
+    if manifest["format_version"] != FORMAT_VERSION:
+        raise StaleIndexError(
+            f"the index in {folder} has format {manifest['format_version']}, this version reads "
+            f"{FORMAT_VERSION}; rebuild with `qa index build --out {folder}`"
+        )
+    return manifest
+
+
+def _old_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
+    """Vectors of an existing index by sentence-text hash, for reuse when rebuilding."""
+    try:
+        manifest = _read_manifest(folder)
+        if manifest["model"]["id"] != model_id:
+            return {}
+        records = json.loads((folder / manifest["files"]["records"]["name"]).read_text("utf-8"))
+        vectors = faiss.read_index(str(folder / manifest["files"]["vectors"]["name"]))
+        matrix = vectors.reconstruct_n(0, vectors.ntotal)
+    except (IndexStoreError, OSError, ValueError, KeyError, RuntimeError):
+        return {}
+    return {key: matrix[i] for i, key in enumerate(records["unit_hashes"])}
+
+
+def build_index(
+    documents: list[Document],
+    folder: Path,
+    embed: Callable[[list[str]], np.ndarray],
+    model: dict,
+    progress: bool = False,
+) -> dict:
+    """Embed what is new, write the index atomically and return its manifest.
+
+    ``model`` holds ``id`` and ``dimension``; ``embed`` maps passages to vectors.
+    Sentences whose text an existing index in ``folder`` already embedded with
+    the same model are not embedded again.
+    """
+    started = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences = [s for d in documents for s in d.sentences]
+    texts, owners = embedding_units(documents)
+    reuse = _old_vectors(folder, model["id"])
+    todo = sorted({t for t in texts if sha256_text(t) not in reuse})
+    if todo:
+        fresh = embed(todo)
+        if fresh.shape != (len(todo), model["dimension"]):
+            raise IndexStoreError(
+                f"the model returned vectors of shape {fresh.shape}, expected "
+                f"({len(todo)}, {model['dimension']})"
+            )
+        reuse.update({sha256_text(t): v for t, v in zip(todo, fresh, strict=True)})
+    matrix = np.stack([reuse[sha256_text(t)] for t in texts]).astype(np.float32)
+    vectors = faiss.IndexFlatIP(model["dimension"])
+    vectors.add(matrix)
+
+    records = {
+        "documents": [
+            {"source": d.source, "title": d.title, "date": d.date, "sections": d.sections,
+             "sha256": d.content_hash, "chunks": [asdict(c) for c in d.chunks]}
+            for d in documents
+        ],
+        "sentences": [asdict(s) for s in sentences],
+        "owners": owners,
+        "unit_hashes": [sha256_text(t) for t in texts],
+    }
+    records_bytes = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+    vector_bytes = faiss.serialize_index(vectors).tobytes()
+    files = {}
+    for key, data, suffix in (("records", records_bytes, "json"), ("vectors", vector_bytes, "faiss")):
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"{key}-{digest[:16]}.{suffix}"
+        if not (folder / name).exists():
+            _atomic_write(folder / name, data)
+        files[key] = {"name": name, "sha256": digest, "bytes": len(data)}
+
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": model,
+        "faiss_version": faiss.__version__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "sources": [
+            {"path": d.source, "sha256": d.content_hash, "sentences": len(d.sentences),
+             "chunks": len(d.chunks)}
+            for d in documents
+        ],
+        "counts": {
+            "documents": len(documents),
+            "sentences": len(sentences),
+            "chunks": sum(len(d.chunks) for d in documents),
+            "vectors": int(vectors.ntotal),
+            "embedded_now": len(todo),
+        },
+        "files": files,
+    }
+    _atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
+    _remove_unlisted(folder, {f["name"] for f in files.values()})
+    return manifest
+
+
+def _remove_unlisted(folder: Path, keep: set[str]) -> None:
+    for path in folder.glob("*-*.*"):
+        if path.name not in keep and path.suffix in (".json", ".faiss") and path.name != MANIFEST:
+            path.unlink(missing_ok=True)
+
+
+def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
+    """Load and check an index: files, counts, model and the sources' content."""
+    folder = Path(folder)
+    manifest = _read_manifest(folder)
+    if model_id is not None and manifest["model"]["id"] != model_id:
+        raise StaleIndexError(
+            f"the index in {folder} was built with model {manifest['model']['id']!r}, not "
+            f"{model_id!r}; rebuild it with `qa index build --model {model_id.split('|')[0]}`"
+        )
+    blobs = {}
+    for key in ("records", "vectors"):
+        entry = manifest["files"][key]
+        path = folder / entry["name"]
+        if not path.exists() or _sha256_file(path) != entry["sha256"]:
+            raise IndexStoreError(
+                f"the index file {path} is missing or corrupt; rebuild with "
+                f"`qa index build --out {folder}`"
+            )
+        blobs[key] = path
+    try:
+        records = json.loads(blobs["records"].read_text("utf-8"))
+        vectors = faiss.read_index(str(blobs["vectors"]))
+    except (ValueError, RuntimeError) as exc:
+        raise IndexStoreError(f"cannot read the index in {folder} ({exc}); rebuild it") from None
+    if vectors.ntotal != len(records["owners"]) or vectors.d != manifest["model"]["dimension"]:
+        raise IndexStoreError(f"the index in {folder} is inconsistent; rebuild it")
+
+    documents = []
+    for entry in manifest["sources"]:
+        try:
+            text = read_text(Path(entry["path"]))
+        except ValueError as exc:
+            raise StaleIndexError(f"a source of the index in {folder} changed: {exc}") from None
+        if sha256_text(text) != entry["sha256"]:
+            raise StaleIndexError(
+                f"{entry['path']} changed since the index in {folder} was built; rebuild with "
+                f"`qa index build`"
+            )
+        documents.append(parse_document(text, entry["path"]))
+    sentences = [s for d in documents for s in d.sentences]
+    if [s.id for s in sentences] != [s["id"] for s in records["sentences"]]:
+        raise StaleIndexError(f"the index in {folder} was built by another version; rebuild it")
+    owners = np.asarray(records["owners"], dtype=np.int64)
+    return LoadedIndex(folder, manifest, documents, sentences, vectors, owners)
+
+
+__all__ = [
+    "Chunk", "IndexStoreError", "LoadedIndex", "StaleIndexError", "build_index", "load_index",
+]

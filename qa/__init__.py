@@ -1,0 +1,37 @@
+"""Grounded question answering over news articles, with cited sentences.
+
+>>> from qa import answer
+>>> result = answer("Kaç işbirliği anlaşması imzalandı?")
+>>> result.text, result.citations[0].text
+"""
+
+from __future__ import annotations
+
+import threading
+
+from qa.engine import Engine, QAError, QuestionError
+from qa.types import Answer, Citation
+
+__all__ = ["Answer", "Citation", "Engine", "QAError", "QuestionError", "answer", "default_engine"]
+
+_default: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def default_engine() -> Engine:
+    """The engine of the default corpus (``seeds/``), loaded or built on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Engine()
+        return _default
+
+
+def answer(question: str, *, history: list[str] | None = None, k: int = 5,
+           engine: Engine | None = None) -> Answer:
+    """Answer ``question`` from the default corpus (or ``engine``'s) with cited sentences.
+
+    ``history`` holds earlier questions of a conversation, for follow-ups such
+    as "Peki uranyum?". Raises :class:`QuestionError` for an unusable question.
+    """
+    return (engine or default_engine()).answer(question, history=history, k=k)

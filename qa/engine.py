@@ -1,0 +1,220 @@
+"""The engine: one corpus, one index, one model, answering questions."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from index.analysis import analyze, casefold_tr, content_tokens, looks_english
+from index.documents import DocumentError, find_sources, load_document
+from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
+from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
+from qa.assemble import Assembled, Evidence, assemble
+from qa.questions import asked_kind
+from qa.retrieve import HybridRetriever
+from qa.types import Answer, Citation
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
+DEFAULT_INDEX = PROJECT_ROOT / ".qa_index"
+MAX_QUESTION_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
+
+
+class QAError(Exception):
+    """Anything the user can fix; the message says what was wrong and what to do."""
+
+
+class QuestionError(QAError, ValueError):
+    """The question itself is unusable (empty, too long, control characters)."""
+
+
+USER_ERRORS = (QAError, DocumentError, IndexStoreError, ModelError)
+
+
+def clean_question(question: object) -> str:
+    """Return the question with whitespace normalised, or raise QuestionError."""
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}")
+    bad = _CONTROL.search(question)
+    if bad:
+        raise QuestionError(
+            f"the question contains a control character ({bad.group()!r} at position {bad.start()}); "
+            "remove it and ask again"
+        )
+    text = " ".join(question.split())
+    if not text:
+        raise QuestionError("the question is empty; ask something about the article")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
+        )
+    return text
+
+
+class Engine:
+    """Answers questions about one corpus.
+
+    ``corpus`` is a list of files or folders (default: the project's ``seeds/``);
+    the index lives in ``index_dir``. A missing or stale index is rebuilt when
+    ``auto_build`` is true (the default for the default corpus), otherwise
+    loading raises with a clear message. ``load=False`` defers loading (to
+    call :meth:`build` first). Safe to call from many threads.
+    """
+
+    def __init__(
+        self,
+        corpus: list[str | Path] | str | Path | None = None,
+        index_dir: str | Path | None = None,
+        model: str | None = None,
+        query_prompt: str | None = None,
+        passage_prompt: str | None = None,
+        auto_build: bool | None = None,
+        fast_query_encoder: bool = False,
+        evidence: Evidence = Evidence(),
+        progress: bool = False,
+        load: bool = True,
+    ):
+        if corpus is None:
+            corpus = [Path(os.environ.get("QA_CORPUS", DEFAULT_CORPUS))]
+        elif isinstance(corpus, (str, Path)):
+            corpus = [corpus]
+        self.corpus = [Path(p) for p in corpus]
+        default_corpus = self.corpus == [DEFAULT_CORPUS]
+        self.index_dir = Path(index_dir or os.environ.get("QA_INDEX_DIR", DEFAULT_INDEX))
+        self.spec = ModelSpec.resolve(model, query_prompt, passage_prompt)
+        self.auto_build = default_corpus if auto_build is None else auto_build
+        self.evidence = evidence
+        self.progress = progress
+        self._fast = fast_query_encoder
+        self._encoder: Encoder | FastUseEncoder | None = None
+        self._lock = threading.Lock()
+        self.timings: dict[str, float] = {}
+        if load:
+            self.load()
+
+    def load(self) -> None:
+        """Load the index (building it if allowed) and prepare retrieval."""
+        started = time.perf_counter()
+        self.index = self._load_or_build()
+        self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners)
+        self.by_source = {d.source: d for d in self.index.documents}
+        self._sentences_by_id = {s.id: s for s in self.index.sentences}
+        self.timings["load_ms"] = (time.perf_counter() - started) * 1000
+
+    # -- loading --------------------------------------------------------------------------
+
+    def _encoder_for(self, building: bool) -> Encoder | FastUseEncoder:
+        with self._lock:
+            if self._encoder is None or (building and isinstance(self._encoder, FastUseEncoder)):
+                self._encoder = load_encoder(self.spec, fast=self._fast and not building)
+            return self._encoder
+
+    def build(self) -> dict:
+        """(Re)build the index of the corpus; returns the manifest."""
+        sources = [p.resolve() for p in find_sources(self.corpus)]
+        documents = [load_document(p) for p in sources]
+        encoder = self._encoder_for(building=True)
+        return build_index(
+            documents,
+            self.index_dir,
+            lambda texts: encoder.encode_passages(texts, progress=self.progress),
+            {"id": encoder.model_id, "dimension": encoder.dimension},
+            progress=self.progress,
+        )
+
+    def _load_or_build(self) -> LoadedIndex:
+        try:
+            index = load_index(self.index_dir, self.spec.model_id)
+            expected = sorted(str(p.resolve()) for p in find_sources(self.corpus))
+            if sorted(s["path"] for s in index.manifest["sources"]) != expected:
+                raise StaleIndexError(
+                    f"the index in {self.index_dir} covers other files than {', '.join(map(str, self.corpus))}; "
+                    "rebuild with `qa index build`"
+                )
+            return index
+        except IndexStoreError:
+            if not self.auto_build:
+                raise
+        self.build()
+        return load_index(self.index_dir, self.spec.model_id)
+
+    # -- answering ------------------------------------------------------------------------
+
+    def answer(self, question: str, history: list[str] | None = None, k: int = 5) -> Answer:
+        """Answer ``question``; ``history`` holds earlier questions of a conversation."""
+        started = time.perf_counter()
+        question = clean_question(question)
+        previous = [q for q in (history or []) if isinstance(q, str) and q.strip()]
+        follow_up = bool(previous) and (
+            _FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
+        )
+        kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up else None)
+        encoder = self._encoder_for(building=False)
+        vector = encoder.encode_queries([question])[0]
+        if follow_up:
+            # The earlier question gives the frame ("what did he say about"), the
+            # new one the topic: the topic words alone drive the lexical side.
+            frame = encoder.encode_queries([previous[-1]])[0]
+            vector = vector * 2 + frame
+            vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        encoded = time.perf_counter()
+        ranked = self.retriever.search(question, vector)
+        hits = ranked[:k]
+        retrieved = time.perf_counter()
+        title_hit = next((h for h in ranked if h.sentence.kind == "title"
+                          and h.sentence.source == hits[0].sentence.source), None) if hits else None
+        document = self.by_source.get(hits[0].sentence.source) if hits else None
+        assembled = assemble(
+            question,
+            hits,
+            date_hit=title_hit,
+            document_date=document.date if document else "",
+            kind=kind,
+            foreign=looks_english(question),
+            question_terms=frozenset(casefold_tr(t) for t in question.split()),
+            evidence=self.evidence,
+        )
+        retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
+        citations = self._citations(assembled, retrieved_ids)
+        done = time.perf_counter()
+        return Answer(
+            question=question,
+            text=assembled.text,
+            citations=citations,
+            abstained=assembled.abstained,
+            fact=assembled.fact,
+            retrieved=[h.sentence.id for h in ranked],
+            timings={
+                "encode_ms": (encoded - started) * 1000,
+                "retrieve_ms": (retrieved - encoded) * 1000,
+                "assemble_ms": (done - retrieved) * 1000,
+                "total_ms": (done - started) * 1000,
+            },
+        )
+
+    def _citations(self, assembled: Assembled, retrieved_ids: set[str]) -> list[Citation]:
+        """Citations checked against the source text and the retrieval, not trusted."""
+        citations = []
+        for hit in assembled.cited:
+            sentence = hit.sentence
+            text = self.by_source[sentence.source].text
+            if sentence.id not in retrieved_ids or text[sentence.start:sentence.end] != sentence.text:
+                raise AssertionError(f"citation {sentence.id} is not a retrieved, verbatim sentence")
+            citations.append(Citation(sentence.id, sentence.text, sentence.source, sentence.start,
+                                      sentence.end, round(hit.score, 4)))
+        return citations
+
+    def sentence(self, sentence_id: str):
+        """The indexed sentence with this id."""
+        return self._sentences_by_id[sentence_id]
+
+    def analyze(self, question: str) -> list[str]:
+        """The index terms of a question (for debugging retrieval)."""
+        return analyze(clean_question(question))

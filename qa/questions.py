@@ -1,0 +1,141 @@
+"""What a question asks for, and the facts of that kind in a sentence.
+
+Pure functions over text: question typing (quantity, date, person, place) in
+Turkish and English, and extraction of number, time, person and place
+phrases with their offsets inside a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.analysis import casefold_tr
+
+QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "title"
+
+_ASKS = [
+    (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
+    (QUANTITY, r"\bkaç\b|\bkaçıncı|\bne kadar\b|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
+               r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
+               r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
+    (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|"
+           r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
+    (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim)|"
+             r"\bwhich (?:leader|president|person|official)\b|\badı (?:ne|nedir)\b|\bfull name\b|"
+             r"\btam adı\b|\bisim"),
+    (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
+            r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
+            r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
+]
+_ASKS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
+
+_SCALE = r"(?:\s+(?:milyon|milyar|bin|trilyon|million|billion|thousand))?"
+_UNIT = (
+    r"(?:\s+(?:ton(?:a|dan|luk)?|dolar(?:a|lık)?|avro|euro|kat(?:ına|ı)?|yıl(?:da|ı|lık)?|ay|gün|"
+    r"kişi|adet|kilometre|km|işbirliği\s+anlaşması(?:yla)?|anlaşma(?:sı)?|ziyaret|belge)\b)?"
+)
+_NUMBER = re.compile(
+    r"(?:yüzde\s+)?(?<![\d-])\d+(?:[.,]\d+)*(?![\d-])(?:['’][^\W\d_]+)?" + _SCALE + r"(?:\s+fazla)?" + _UNIT
+    + r"|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+(?:ülke|taraf|lider|kat(?:ına)?)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
+    r"ekim|kasım|aralık)(?:\s+\d{4})?\b|\b(?:19|20)\d{2}\b|\bgeçen yıl\b|\bson \d+ yıl(?:da)?\b|"
+    r"\byakın gelecekte\b|\byakında\b|\b\d+\.\s+yıl(?:ı|ında)?\b",
+    re.IGNORECASE,
+)
+# A run of capitalised words, with an optional apostrophe suffix on the last.
+_PROPER = re.compile(
+    r"(?<![\w'’])[A-ZÇĞİÖŞÜ][\wçğıöşü]*(?:-[A-ZÇĞİÖŞÜ][\wçğıöşü]*)*"
+    r"(?:\s+[A-ZÇĞİÖŞÜ(][\wçğıöşü)]*(?:-[A-ZÇĞİÖŞÜ][\wçğıöşü]*)*)*(?:['’][a-zçğıöşü]+)?"
+)
+_TITLES = ("cumhurbaşkanı", "başbakan", "bakan", "başkan", "lider", "president", "minister", "sayın")
+_PLACE_WORDS = ("saray", "deniz", "hattı", "koridor", "şehr", "kent", "liman", "bölge", "palace", "city")
+_PLACE_SUFFIX = re.compile(r"['’](?:n?d[ae]|n?t[ae]|n?[dt][ae]n|y?[ae]|n[ae])$")
+MONTHS_TR = ("ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık").split()
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str]) -> list[Fact]:
+    """Facts whose neighbourhood shares the question's words first; digits before words.
+
+    "Kaç işbirliği anlaşması imzalandı?" must lead with "15 işbirliği
+    anlaşması", not with "iki ülke" from the same sentence.
+    """
+    from index.analysis import analyze
+
+    def score(fact: Fact) -> tuple[float, int]:
+        own = set(analyze(fact.text))
+        near = set(analyze(sentence[max(0, fact.start - 40):fact.end + 40]))
+        shared = 2 * len(own & question_stems) + len(near & question_stems)
+        digits = 1 if any(ch.isdigit() for ch in fact.text) else 0
+        repeats = len(own & question_stems) and fact.text.strip().isalpha()
+        return (shared + digits - (3 if repeats else 0), -fact.start)
+
+    return sorted(facts, key=score, reverse=True)
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of fact the question asks for, or None for an open question."""
+    folded = casefold_tr(question)
+    for kind, pattern in _ASKS:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def find_facts(sentence: str, kind: str) -> list[Fact]:
+    """Phrases of ``kind`` in ``sentence``, with offsets into it."""
+    if kind == QUANTITY:
+        matches = _NUMBER.finditer(sentence)
+    elif kind == DATE:
+        matches = _TIME.finditer(sentence)
+    elif kind == PERSON:
+        return [_after_title(m) for m in _PROPER.finditer(sentence) if _is_person(sentence, m)]
+    elif kind == PLACE:
+        matches = [m for m in _PROPER.finditer(sentence) if _is_place(m.group())]
+    else:
+        return []
+    return [Fact(kind, m.group().strip(), m.start(), m.end()) for m in matches]
+
+
+def _is_person(sentence: str, match: re.Match) -> bool:
+    """A name: a title word before it, or two or more capitalised words."""
+    before = casefold_tr(sentence[max(0, match.start() - 20):match.start()]).split()
+    if _is_place(match.group()):
+        return False
+    words = match.group().split()
+    if any(casefold_tr(w) in _TITLES for w in words[:1]):
+        return len(words) > 1
+    return bool(before and before[-1] in _TITLES) or (len(words) >= 2 and "-" not in match.group())
+
+
+def _after_title(match: re.Match) -> Fact:
+    """``Kazakistan Cumhurbaşkanı Kasım Tokayev`` -> ``Kasım Tokayev``."""
+    words = list(re.finditer(r"\S+", match.group()))
+    for i, word in enumerate(words[:-1]):
+        if casefold_tr(word.group()) in _TITLES:
+            start = match.start() + words[i + 1].start()
+            return Fact(PERSON, match.string[start:match.end()], start, match.end())
+    return Fact(PERSON, match.group(), match.start(), match.end())
+
+
+def _is_place(phrase: str) -> bool:
+    """A place: a place word inside it, or a locative/dative/ablative suffix."""
+    folded = casefold_tr(phrase)
+    return any(word in folded for word in _PLACE_WORDS) or bool(_PLACE_SUFFIX.search(folded))
+
+
+def format_date(iso: str) -> str:
+    """``2025-10-21`` -> ``21 Ekim 2025``."""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {MONTHS_TR[int(month) - 1].capitalize()} {year}"
