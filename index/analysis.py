@@ -40,15 +40,21 @@ ENGLISH_STOPWORDS = frozenset(
     shall may might has have had not no yes so if any some also
     """.split()
 )
+# Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep
+# both spellings so English function words are recognised either way.
+ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {w.replace("i", "ı", 1) for w in ENGLISH_STOPWORDS if w.startswith("i")}
 STOPWORDS = TURKISH_STOPWORDS | ENGLISH_STOPWORDS
 
 
 def looks_english(text: str) -> bool:
     """More English than Turkish function words (a question is short: that suffices)."""
-    tokens = tokenize(text)
+    tokens = _TOKEN.findall(text.lower())
     english = sum(t in ENGLISH_STOPWORDS for t in tokens)
     turkish = sum(t in TURKISH_STOPWORDS for t in tokens)
     return english > turkish
+
+
+_CIRCUMFLEX = str.maketrans("âîû", "aiu")
 
 
 def casefold_tr(text: str) -> str:
@@ -56,7 +62,8 @@ def casefold_tr(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("İ", "i").replace("I", "ı")
     # A decomposed "İ" (I + U+0307) becomes "ı̇" above; fold it back to "i".
-    return text.lower().replace("ı̇", "i").replace("i̇", "i")
+    # The circumflex is optional in Turkish spelling (zekâ = zeka).
+    return text.lower().replace("ı̇", "i").replace("i̇", "i").translate(_CIRCUMFLEX)
 
 
 def strip_suffix(token: str) -> str:

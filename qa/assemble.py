@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.analysis import analyze, casefold_tr
-from qa.questions import DATE, TITLE, Fact, asked_kind, find_facts, format_date, rank_facts
+from qa.constraints import (
+    asked_units,
+    asks_about_the_future,
+    has_unit,
+    is_about_the_document,
+    numbers_missing,
+)
+from qa.questions import DATE, PERSON, PLACE, QUANTITY, TITLE, Fact, asked_kind, find_facts, format_date, rank_facts
 from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
@@ -25,6 +32,9 @@ class Evidence:
     min_coverage: float = 0.34  # share of the question's term weight in the sentence
     second_ratio: float = 0.92  # cite a second sentence scoring this close to the first
     fact_ratio: float = 0.80  # prefer a lower hit holding the asked fact, down to this ratio
+    date_coverage: float = 0.5  # question terms the best sentence must cover to take the article's date
+    name_override_dense: float = 0.5  # a name the corpus lacks is fatal below this dense score
+    strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,33 @@ def _supported(top: Hit, evidence: Evidence, foreign: bool) -> tuple[bool, str]:
     return True, ""
 
 
-def _pick_fact(hit: Hit, kind: str, question_words: frozenset[str], question_stems: set[str]) -> Fact | None:
-    """The fact of ``kind`` in the hit that is not merely repeating the question."""
+def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | None:
+    """The best fact of ``kind`` in the hit that does not merely repeat the question."""
+    asked = casefold_tr(question)
     facts = [f for f in find_facts(hit.sentence.text, kind)
-             if casefold_tr(f.text) not in question_words]
-    facts = rank_facts(facts, hit.sentence.text, question_stems)
+             if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)]
+    facts = rank_facts(facts, hit.sentence.text, set(analyze(question)))
     return facts[0] if facts else None
+
+
+def _abstain(reason: str) -> Assembled:
+    return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
+
+
+def _document_date(question: str, top: Hit, date_hit: Hit | None, document_date: str,
+                   foreign: bool, evidence: Evidence) -> Assembled:
+    """Answer a date question with the article's date, when the article is what it is about."""
+    if date_hit is None or not document_date:
+        return _abstain("no date in the best sentences and no document date")
+    if asks_about_the_future(question):
+        return _abstain("asks when something will happen; the article's date does not say")
+    about_article = is_about_the_document(question) or (
+        top.dense >= evidence.min_dense if foreign else top.lexical >= evidence.date_coverage
+    )
+    if not about_article:
+        return _abstain("no date in the best sentences")
+    lead = f"{format_date(document_date)} ({document_date})"
+    return Assembled(f"{lead} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, lead)
 
 
 def assemble(
@@ -63,41 +94,52 @@ def assemble(
     document_date: str = "",
     kind: str | None = None,
     foreign: bool = False,
-    question_terms: frozenset[str] = frozenset(),
+    unsupported_names: tuple[str, ...] = (),
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
 
     ``date_hit`` is the document's title line, cited with ``document_date``
-    when a date question finds no date in the retrieved sentences.
-    ``foreign`` marks a question whose words the corpus does not share.
+    for questions about the article's date or title. ``foreign`` marks a
+    question in another language than the corpus; ``unsupported_names`` are
+    names in the question that the corpus does not mention.
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
-        return Assembled(ABSTAIN_TEXT, [], True, reason="nothing retrieved")
+        return _abstain("nothing retrieved")
+    body = [h for h in hits if h.sentence.kind == "body"] or hits
+    top = body[0]
+    if kind == DATE and is_about_the_document(question):
+        return _document_date(question, top, date_hit, document_date, foreign, evidence)
+    ok, reason = _supported(top, evidence, foreign)
+    if not ok:
+        return _abstain(reason)
+    if unsupported_names and top.dense < evidence.name_override_dense:
+        return _abstain(f"the article does not mention {', '.join(unsupported_names)}")
     if kind == TITLE and date_hit is not None:
         title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
         return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
-    body = [h for h in hits if h.sentence.kind == "body"] or hits
-    top = body[0]
-    ok, reason = _supported(top, evidence, foreign)
-    if not ok:
-        return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
     primary, fact = top, None
     if kind:
+        units = asked_units(question) if kind == QUANTITY else []
         for hit in body[:3]:
             if hit.score < evidence.fact_ratio * top.score:
                 break
-            fact = _pick_fact(hit, kind, question_terms, set(analyze(question)))
+            fact = _pick_fact(hit, kind, question, units)
             if fact:
                 primary = hit
                 break
-        if fact is None and kind == DATE and date_hit is not None and document_date:
-            lead = f"{format_date(document_date)} ({document_date})"
-            return Assembled(f"{lead} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, lead)
-        if fact is None:
-            return Assembled(ABSTAIN_TEXT, [], True, reason=f"no {kind} in the best sentences")
+        if fact is None and kind == DATE:
+            return _document_date(question, top, date_hit, document_date, foreign, evidence)
+        if fact is None and kind in (PERSON, PLACE) and top.score >= evidence.strong_score:
+            kind = None  # "nerede" can be figurative; strong evidence still answers
+        elif fact is None:
+            unit = f" in {'/'.join(units)}" if units else ""
+            return _abstain(f"no {kind}{unit} in the best sentences")
+    missing = numbers_missing(question, primary.sentence.text)
+    if missing:
+        return _abstain(f"the best sentence does not state {', '.join(missing)}")
 
     cited = [primary]
     for hit in body:

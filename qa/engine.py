@@ -10,11 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import analyze, casefold_tr, content_tokens, looks_english
+from index.analysis import analyze, content_tokens, looks_english
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from qa.assemble import Assembled, Evidence, assemble
+from qa.constraints import name_candidates
+from qa.names import NameChecker
 from qa.questions import asked_kind
 from qa.retrieve import HybridRetriever
 from qa.types import Answer, Citation
@@ -106,6 +108,7 @@ class Engine:
         self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners)
         self.by_source = {d.source: d for d in self.index.documents}
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
+        self.names = NameChecker(self.index.sentences, self._encoder_for(building=False))
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
     # -- loading --------------------------------------------------------------------------
@@ -178,7 +181,7 @@ class Engine:
             document_date=document.date if document else "",
             kind=kind,
             foreign=looks_english(question),
-            question_terms=frozenset(casefold_tr(t) for t in question.split()),
+            unsupported_names=self.names.unsupported(name_candidates(question)),
             evidence=self.evidence,
         )
         retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
@@ -190,6 +193,7 @@ class Engine:
             citations=citations,
             abstained=assembled.abstained,
             fact=assembled.fact,
+            reason=assembled.reason,
             retrieved=[h.sentence.id for h in ranked],
             timings={
                 "encode_ms": (encoded - started) * 1000,

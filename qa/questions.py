@@ -37,7 +37,7 @@ _UNIT = (
 )
 _NUMBER = re.compile(
     r"(?:yüzde\s+)?(?<![\d-])\d+(?:[.,]\d+)*(?![\d-])(?:['’][^\W\d_]+)?" + _SCALE + r"(?:\s+fazla)?" + _UNIT
-    + r"|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+(?:ülke|taraf|lider|kat(?:ına)?)\b",
+    + r"|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+kat(?:ına|ı)?\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(
@@ -102,7 +102,9 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
     elif kind == PERSON:
         return [_after_title(m) for m in _PROPER.finditer(sentence) if _is_person(sentence, m)]
     elif kind == PLACE:
-        matches = [m for m in _PROPER.finditer(sentence) if _is_place(m.group())]
+        # Phrases that look like places first, then other names that are not people.
+        names = [m for m in _PROPER.finditer(sentence) if not _is_person(sentence, m)]
+        matches = sorted(names, key=lambda m: not _is_place(m.group()))
     else:
         return []
     return [Fact(kind, m.group().strip(), m.start(), m.end()) for m in matches]

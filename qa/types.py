@@ -31,6 +31,8 @@ class Answer:
     abstained: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     fact: str = ""
+    #: why the engine abstained, in words (empty when it answered).
+    reason: str = ""
     #: ids of the sentences retrieved for the question, best first (for evaluation).
     retrieved: list[str] = field(default_factory=list, repr=False)
 

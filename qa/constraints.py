@@ -1,0 +1,113 @@
+"""What a question pins down that the evidence must match: numbers, units, names.
+
+Pure text functions. A question that says "third meeting", "in dollars" or
+"China" is only answered by a sentence that has the same ordinal, unit or
+name; otherwise the loosely related sentence is not evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.analysis import STOPWORDS, casefold_tr, strip_suffix
+
+_CARDINALS = {
+    "iki": "2", "üç": "3", "dört": "4", "beş": "5", "altı": "6", "yedi": "7", "sekiz": "8", "dokuz": "9",
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "twice": "2", "double": "2",
+}
+_ORDINALS = {
+    "birinci": "1", "ilk": "1", "ikinci": "2", "üçüncü": "3", "dördüncü": "4", "beşinci": "5",
+    "altıncı": "6", "yedinci": "7", "sekizinci": "8", "dokuzuncu": "9", "onuncu": "10",
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "twentieth": "20",
+}
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th|\.)$")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+# Each unit's forms; forms of five letters or more also match as prefixes ("dolara").
+UNITS = {
+    "dolar": ("dolar", "dollar", "usd", "$"),
+    "ton": ("ton", "tona", "tonluk", "tondan", "tonne", "tons"),
+    "yüzde": ("yüzde", "percent", "%"),
+    "kat": ("kat", "katı", "katına", "times", "fold", "double", "twice"),
+}
+
+# Words about the document itself: no sentence mentions them, yet a question
+# such as "Bu haber hangi tarihli?" is about the article.
+META_WORDS = frozenset(
+    "haber haberi haberin makale makalenin makalesi yazı metin article story news report text "
+    "published yayımlandı yayınlandı yayımlanan yayınlanan".split()
+)
+_FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b")
+
+
+def question_numbers(question: str) -> tuple[set[str], set[str]]:
+    """(cardinals, ordinals) the question states, as digit strings."""
+    cardinals, ordinals = set(), set()
+    for raw in _WORD.findall(casefold_tr(question)):
+        word = strip_suffix(raw)
+        if word in _ORDINALS:
+            ordinals.add(_ORDINALS[word])
+        elif match := _ORDINAL_SUFFIX.match(word):
+            ordinals.add(match.group(1))
+        elif word in _CARDINALS:
+            cardinals.add(_CARDINALS[word])
+        elif word.replace(",", "").replace(".", "").isdigit():
+            cardinals.add(word)
+    return cardinals, ordinals
+
+
+def numbers_missing(question: str, sentence: str) -> list[str]:
+    """Numbers of the question that the sentence does not state."""
+    cardinals, ordinals = question_numbers(question)
+    folded = casefold_tr(sentence)
+    words = set(_WORD.findall(folded))
+    stated = {strip_suffix(w).rstrip(".") for w in words}
+    stated |= {_CARDINALS[w] for w in stated if w in _CARDINALS}
+    stated_ordinals = {w.rstrip(".") for w in words if w.endswith(".")} | {
+        _ORDINALS[w] for w in stated if w in _ORDINALS
+    }
+    missing = [n for n in sorted(cardinals) if n not in stated]
+    missing += [f"{n}." for n in sorted(ordinals) if n not in stated_ordinals]
+    return missing
+
+
+def asked_units(question: str) -> list[str]:
+    """Units the question asks its quantity in ("kaç dolar" -> ["dolar"])."""
+    folded = casefold_tr(question)
+    tokens = {strip_suffix(t) for t in _WORD.findall(folded)} | ({"%"} if "%" in folded else set())
+    return [unit for unit, forms in UNITS.items()
+            if any(t == f or (len(f) > 4 and t.startswith(f)) for t in tokens for f in forms)]
+
+
+def has_unit(fact: str, unit: str) -> bool:
+    """Does the fact carry the unit (in the article's Turkish)?"""
+    return unit in casefold_tr(fact)
+
+
+def is_about_the_document(question: str) -> bool:
+    """The question names the article itself ("haber", "article", "published")."""
+    return any(strip_suffix(t) in META_WORDS for t in _WORD.findall(casefold_tr(question)))
+
+
+def asks_about_the_future(question: str) -> bool:
+    return bool(_FUTURE.search(casefold_tr(question)))
+
+
+def name_candidates(question: str) -> list[str]:
+    """Capitalised words of the question that look like names, suffixes removed.
+
+    The first word counts only when it is not a function word ("Which",
+    "Hangi"); hyphenated names are split ("Bakü-Tiflis-Ceyhan").
+    """
+    names = []
+    for position, match in enumerate(re.finditer(r"[^\s\"“”()?!,;:]+", question)):
+        token = match.group().strip(".")
+        if not token or not token[0].isupper() or token[0].isdigit():
+            continue
+        base = strip_suffix(token)
+        if position == 0 and casefold_tr(base) in STOPWORDS:
+            continue
+        names += [part for part in base.split("-") if len(part) > 1]
+    return names

@@ -1,0 +1,33 @@
+from index.analysis import analyze, casefold_tr, content_tokens, looks_english, stem, strip_suffix, tokenize
+
+
+def test_turkish_casefold():
+    assert casefold_tr("IŞIK") == "ışık"
+    assert casefold_tr("İSTANBUL") == "istanbul"
+    assert casefold_tr("I\u0307stanbul") == "istanbul"  # decomposed İ
+    assert casefold_tr("İlham Aliyev") == "ilham aliyev"
+
+
+def test_apostrophe_suffixes_both_marks():
+    assert strip_suffix("kazakistan'ın") == "kazakistan"
+    assert tokenize("Kazakistan’ın ve Azerbaycan'ın") == ["kazakistan", "ve", "azerbaycan"]
+
+
+def test_numbers_keep_decimal_comma():
+    assert tokenize("4,5 milyon ton") == ["4,5", "milyon", "ton"]
+
+
+def test_stopwords_removed_and_stems_shared():
+    assert content_tokens("Kaç anlaşma imzalandı?") == ["anlaşma", "imzalandı"]
+    assert stem("anlaşması", "prefix5") == stem("anlaşma", "prefix5")
+    assert analyze("Petrolün taşınması") == analyze("petrol taşınması")
+    assert casefold_tr("Zekâ") == "zeka"
+
+
+def test_prefix_stemmer():
+    assert stem("uranyumun", "prefix5") == "urany"
+
+
+def test_language_guess():
+    assert looks_english("How many agreements were signed?")
+    assert not looks_english("Kaç anlaşma imzalandı?")

@@ -1,0 +1,83 @@
+"""Answer assembly and fusion without a model: fabricated hits and scores."""
+
+import numpy as np
+
+from index.documents import Sentence
+from qa.assemble import ABSTAIN_TEXT, assemble
+from qa.questions import DATE, PERSON, PLACE, QUANTITY, asked_kind, find_facts
+from qa.retrieve import Hit, fuse
+
+S1 = "Görüşmelerde iki ülke arasında 15 işbirliği anlaşması imzalandı."
+S2 = "Yük trafiği yüzde 62 artarak 4,5 milyon tona ulaştı."
+TITLE = "date 2025-10-21 Kazakistan ve Azerbaycan ilişkilerini güçlendirdi"
+
+
+def hit(text, score, dense=0.5, lexical=0.6, kind="body", n=0):
+    sentence = Sentence(f"doc#{n}", "doc.txt", 0, len(text), text, "", 0, kind)
+    return Hit(sentence, score, dense, lexical, 1.0)
+
+
+def test_question_kinds_in_both_languages():
+    assert asked_kind("Kaç anlaşma imzalandı?") == QUANTITY
+    assert asked_kind("How much oil was shipped?") == QUANTITY
+    assert asked_kind("Görüşme ne zaman yapıldı?") == DATE
+    assert asked_kind("When did they meet?") == DATE
+    assert asked_kind("Azerbaycan Cumhurbaşkanı kimdir?") == PERSON
+    assert asked_kind("Where did the leaders meet?") == PLACE
+    assert asked_kind("Tokayev petrol hakkında ne dedi?") is None
+
+
+def test_facts_with_offsets():
+    facts = find_facts(S2, QUANTITY)
+    assert [f.text for f in facts] == ["yüzde 62", "4,5 milyon tona"]
+    assert all(S2[f.start:f.end].strip() == f.text for f in facts)
+    people = find_facts("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev konuştu.", PERSON)
+    assert [p.text for p in people] == ["Kasım Cömert Tokayev"]
+
+
+def test_leads_with_the_asked_quantity_near_the_question_words():
+    result = assemble("Kaç işbirliği anlaşması imzalandı?", [hit(S1, 0.7, n=1), hit(S2, 0.3, n=2)])
+    assert not result.abstained
+    assert result.fact == "15 işbirliği anlaşması"
+    assert result.text.startswith("15 işbirliği anlaşması [1]")
+    assert [h.sentence.text for h in result.cited] == [S1]
+
+
+def test_percentage_question_picks_the_percentage():
+    result = assemble("Trafik yüzde kaç arttı?", [hit(S2, 0.7, n=2)])
+    assert result.fact == "yüzde 62"
+
+
+def test_date_question_falls_back_to_the_document_date():
+    title = hit(TITLE, 0.2, kind="title", n=9)
+    result = assemble("Görüşme hangi tarihte gerçekleşti?", [hit(S1, 0.6, n=1)], date_hit=title,
+                      document_date="2025-10-21")
+    assert result.fact == "21 Ekim 2025 (2025-10-21)"
+    assert result.cited == [title]
+
+
+def test_abstains_on_weak_evidence():
+    result = assemble("Kazakistan'ın nüfusu ne kadar?", [hit(S1, 0.12, dense=0.1, lexical=0.1)])
+    assert result.abstained and result.text == ABSTAIN_TEXT and result.cited == []
+
+
+def test_abstains_when_the_asked_kind_is_missing():
+    result = assemble("Anlaşma nerede imzalandı?", [hit("Anlaşma imzalandı ve yürürlüğe girdi.", 0.8, n=3)])
+    assert result.abstained and "place" in result.reason
+
+
+def test_cites_a_second_sentence_only_when_it_scores_close():
+    close = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.68, n=2)])
+    far = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.40, n=2)])
+    assert len(close.cited) == 2 and "[2]" in close.text
+    assert len(far.cited) == 1
+
+
+def test_fusion_keeps_absolute_levels():
+    dense = np.array([0.5, 0.1, 0.0])
+    bm25 = np.array([2.0, 4.0, 0.0])
+    coverage = np.array([0.5, 1.0, 0.0])
+    fused = fuse(dense, bm25, coverage)
+    assert fused[2] == 0.0
+    assert fused[1] > fused[0] * 0.9
+    assert np.all(fuse(dense, np.zeros(3), coverage) == 0.6 * dense)
