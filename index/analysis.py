@@ -28,7 +28,7 @@ TURKISH_STOPWORDS = frozenset(
     neresidir hangi hangisi nasıl niçin neden niye mıdır midir mudur müdür
     ile ilgili hakkında göre üzere her en daha çok az tüm bütün hem ancak
     ama fakat sonra önce ayrıca peki acaba var yok idi imiş ediyor etti
-    oldu olur olmuş tarafından arasında ait
+    oldu olur olmuş tarafından arasında ait tarihte tarihinde tarihli tane adet
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -48,9 +48,8 @@ STOPWORDS = TURKISH_STOPWORDS | ENGLISH_STOPWORDS
 
 def looks_english(text: str) -> bool:
     """More English than Turkish function words (a question is short: that suffices)."""
-    tokens = _TOKEN.findall(text.lower())
-    english = sum(t in ENGLISH_STOPWORDS for t in tokens)
-    turkish = sum(t in TURKISH_STOPWORDS for t in tokens)
+    english = sum(t in ENGLISH_STOPWORDS for t in _TOKEN.findall(text.lower()))
+    turkish = sum(strip_suffix(t) in TURKISH_STOPWORDS for t in _TOKEN.findall(casefold_tr(text)))
     return english > turkish
 
 
@@ -90,21 +89,41 @@ def _snowball() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("turkish")
 
 
-STEMMERS = ("snowball", "prefix5", "none")
+STEMMERS = ("snowball5", "snowball", "prefix5", "none")
 
 
-def stem(token: str, method: str = "snowball") -> str:
-    """Stem one casefolded token. ``prefix5`` keeps the first five letters,
-    a strong baseline for agglutinative Turkish."""
+DEFAULT_STEMMER = "snowball5"
+
+
+def stem(token: str, method: str = DEFAULT_STEMMER) -> str:
+    """Stem one casefolded token.
+
+    ``prefix5`` keeps the first five letters, a strong baseline for
+    agglutinative Turkish; ``snowball`` is PyStemmer's Turkish stemmer, which
+    leaves many possessive and case suffixes on ("anlaşmas", "toplantıs");
+    ``snowball5`` (the default) truncates the snowball stem to five letters,
+    which joins "halkı"/"halklarının" and "anlaşması"/"anlaşma" alike.
+    """
     if token[0].isdigit() or method == "none":
         return token
     if method == "prefix5":
         return token[:5]
     if method == "snowball":
         return _snowball().stemWord(token)
+    if method == "snowball5":
+        return _snowball().stemWord(token)[:5]
     raise ValueError(f"unknown stemmer {method!r}; choose one of {', '.join(STEMMERS)}")
 
 
-def analyze(text: str, method: str = "snowball") -> list[str]:
+def normalise_case(text: str) -> str:
+    """A question typed in capitals, in sentence case (the encoder is case-sensitive)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) <= 0.6 * len(letters):
+        return text
+    folded = casefold_tr(text)
+    return folded[:1].replace("i", "İ").upper() + folded[1:]
+
+
+def analyze(text: str, method: str = DEFAULT_STEMMER) -> list[str]:
     """The index terms of ``text``: content tokens, stemmed."""
     return [stem(t, method) for t in content_tokens(text)]

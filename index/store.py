@@ -27,7 +27,7 @@ import faiss
 import numpy as np
 
 from index.documents import Chunk, Document, Sentence, parse_document, read_text
-from index.units import embedding_units
+from index.units import embedding_units, units_signature
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -169,6 +169,7 @@ def build_index(
         "format_version": FORMAT_VERSION,
         "model": model,
         "faiss_version": faiss.__version__,
+        "units": units_signature(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
         "sources": [
@@ -204,6 +205,11 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
         raise StaleIndexError(
             f"the index in {folder} was built with model {manifest['model']['id']!r}, not "
             f"{model_id!r}; rebuild it with `qa index build --model {model_id.split('|')[0]}`"
+        )
+    if manifest.get("units") != units_signature():
+        raise StaleIndexError(
+            f"the index in {folder} embeds sentences differently from this version; "
+            f"rebuild with `qa index build --out {folder}`"
         )
     blobs = {}
     for key in ("records", "vectors"):

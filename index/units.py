@@ -8,10 +8,42 @@ dense score is the best of its windows.
 
 from __future__ import annotations
 
-from index.documents import Document
+import re
+
+from index.documents import Document, Sentence
+
+# A sentence that opens with a demonstrative leans on the one before it
+# ("Bu, ... barışın pratikte de gerçekleştiğinin göstergesi.").
+_ANAPHOR = re.compile(r"^(?:Bu|Bunun|Bunu|Buna|Bundan|Bununla|Böylece|Bu nedenle|Ancak|This|That|It|These)\b")
+
+
+def leans_on_previous(sentence: Sentence, previous: Sentence | None) -> bool:
+    return (previous is not None and previous.paragraph == sentence.paragraph
+            and previous.kind == sentence.kind == "body" and bool(_ANAPHOR.match(sentence.text)))
+
+
+def lexical_texts(documents: list[Document]) -> list[str]:
+    """Per sentence, the text its index terms come from: the sentence, its
+    section heading (context such as "Sonuç"), and the sentence it leans on."""
+    texts = []
+    for doc in documents:
+        previous = None
+        for sentence in doc.sentences:
+            base = doc.title if sentence.kind == "title" else sentence.text
+            parts = [base, sentence.section]
+            if leans_on_previous(sentence, previous):
+                parts.append(previous.text)
+            texts.append("\n".join(p for p in parts if p))
+            previous = sentence
+    return texts
 
 WINDOW_WORDS = 8
 WINDOW_STRIDE = 4
+UNITS_VERSION = 2  # bump when what gets embedded changes: old indexes become stale
+
+
+def units_signature() -> dict:
+    return {"version": UNITS_VERSION, "window_words": WINDOW_WORDS, "window_stride": WINDOW_STRIDE}
 
 
 def sentence_windows(text: str, size: int = WINDOW_WORDS, stride: int = WINDOW_STRIDE) -> list[str]:
@@ -33,10 +65,15 @@ def embedding_units(documents: list[Document]) -> tuple[list[str], list[int]]:
     owners: list[int] = []
     index = 0
     for doc in documents:
+        previous = None
         for sentence in doc.sentences:
             base = doc.title if sentence.kind == "title" else sentence.text
-            for unit in sentence_windows(base):
+            units = sentence_windows(base)
+            if leans_on_previous(sentence, previous):
+                units.append(f"{previous.text} {sentence.text}")
+            for unit in units:
                 texts.append(unit)
                 owners.append(index)
             index += 1
+            previous = sentence
     return texts, owners

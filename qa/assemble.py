@@ -7,20 +7,38 @@ candidate sentences contain, not one raw threshold alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from index.analysis import analyze, casefold_tr
+import re
+
+from index.analysis import analyze, casefold_tr, strip_suffix, tokenize
 from qa.constraints import (
     asked_units,
     asks_about_the_future,
     has_unit,
     is_about_the_document,
+    next_event_missing,
     numbers_missing,
 )
-from qa.questions import DATE, PERSON, PLACE, QUANTITY, TITLE, Fact, asked_kind, find_facts, format_date, rank_facts
+from qa.questions import (
+    DATE,
+    ORDINAL,
+    PERSON,
+    PLACE,
+    QUANTITY,
+    TITLE,
+    Fact,
+    asked_kind,
+    asks_for_a_day,
+    find_facts,
+    format_date,
+    is_absolute_date,
+    rank_facts,
+)
 from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
+FULL_NAME = re.compile(r"full name|tam ad")
 
 
 @dataclass(frozen=True)
@@ -30,10 +48,14 @@ class Evidence:
     min_score: float = 0.30  # fused score of the best sentence
     min_dense: float = 0.28  # a question in another language has only the dense signal
     min_coverage: float = 0.34  # share of the question's term weight in the sentence
-    second_ratio: float = 0.92  # cite a second sentence scoring this close to the first
+    kind_bonus: float = 0.1  # score added to a sentence holding a fact of the asked kind
+    second_ratio: float = 0.97  # cite a second sentence scoring this close to the first
     fact_ratio: float = 0.80  # prefer a lower hit holding the asked fact, down to this ratio
-    date_coverage: float = 0.5  # question terms the best sentence must cover to take the article's date
+    date_coverage: float = 0.3  # question terms the best sentence must cover to take the article's date
     name_override_dense: float = 0.5  # a name the corpus lacks is fatal below this dense score
+    max_alien_share: float = 0.4  # question weight in words unknown to the corpus
+    alien_override_dense: float = 0.45  # ... is fatal below this dense score
+    name_ratio: float = 0.6  # who/where: look for a name in hits down to this ratio
     strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
 
 
@@ -61,10 +83,40 @@ def _supported(top: Hit, evidence: Evidence, foreign: bool) -> tuple[bool, str]:
 def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | None:
     """The best fact of ``kind`` in the hit that does not merely repeat the question."""
     asked = casefold_tr(question)
+    asked_words = {strip_suffix(w) for w in tokenize(question)}
     facts = [f for f in find_facts(hit.sentence.text, kind)
              if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)]
+    if kind in (PERSON, PLACE):
+        # "Aliyev ... kime?" is not answered by "İlham Aliyev".
+        facts = [f for f in facts if not asked_words & {strip_suffix(w) for w in tokenize(f.text)}]
+    if kind == DATE and asks_for_a_day(question):
+        facts = [f for f in facts if is_absolute_date(f.text)]
     facts = rank_facts(facts, hit.sentence.text, set(analyze(question)))
+    if kind == PERSON and FULL_NAME.search(asked):
+        facts.sort(key=lambda f: -len(f.text.split()))
     return facts[0] if facts else None
+
+
+def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: float,
+                   within: float = 0.8) -> list[Hit]:
+    """Lift sentences that hold a fact of the asked kind (answer-type matching).
+
+    "Liderler nerede bir araya geldi?" wants a sentence with a place in it; a
+    sentence about the leaders without one is a worse answer at equal score.
+    Only sentences scoring ``within`` of the best are lifted: a far weaker
+    sentence with a number in it does not answer "how much uranium?".
+    """
+    if not kind or kind == TITLE or bonus <= 0 or not hits:
+        return hits
+    units = asked_units(question) if kind == QUANTITY else []
+    floor = within * hits[0].score
+    lifted = [
+        (hit.score + (bonus if hit.score >= floor and _pick_fact(hit, kind, question, units) else 0.0),
+         -position, hit)
+        for position, hit in enumerate(hits)
+    ]
+    lifted.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [replace(hit, score=score) for score, _, hit in lifted]
 
 
 def _abstain(reason: str) -> Assembled:
@@ -95,6 +147,7 @@ def assemble(
     kind: str | None = None,
     foreign: bool = False,
     unsupported_names: tuple[str, ...] = (),
+    alien_share: float = 0.0,
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -102,29 +155,33 @@ def assemble(
     ``date_hit`` is the document's title line, cited with ``document_date``
     for questions about the article's date or title. ``foreign`` marks a
     question in another language than the corpus; ``unsupported_names`` are
-    names in the question that the corpus does not mention.
+    names in the question that the corpus does not mention; ``alien_share``
+    is the share of the question's term weight in words the corpus does not
+    know at all ("nüfus" in a question about trade).
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
         return _abstain("nothing retrieved")
     body = [h for h in hits if h.sentence.kind == "body"] or hits
+    body = rerank_by_kind(question, body, kind, evidence.kind_bonus, evidence.fact_ratio)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)
+    if kind == TITLE and date_hit is not None:
+        title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
+        return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
     ok, reason = _supported(top, evidence, foreign)
     if not ok:
         return _abstain(reason)
     if unsupported_names and top.dense < evidence.name_override_dense:
         return _abstain(f"the article does not mention {', '.join(unsupported_names)}")
-    if kind == TITLE and date_hit is not None:
-        title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
-        return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
 
     primary, fact = top, None
+    units = asked_units(question) if kind == QUANTITY else []
     if kind:
-        units = asked_units(question) if kind == QUANTITY else []
+        ratio = evidence.fact_ratio if kind in (QUANTITY, DATE, ORDINAL) else evidence.name_ratio
         for hit in body[:3]:
-            if hit.score < evidence.fact_ratio * top.score:
+            if hit.score < ratio * top.score:
                 break
             fact = _pick_fact(hit, kind, question, units)
             if fact:
@@ -137,9 +194,16 @@ def assemble(
         elif fact is None:
             unit = f" in {'/'.join(units)}" if units else ""
             return _abstain(f"no {kind}{unit} in the best sentences")
+    # A fact in the asked unit or an ordinal pins the answer down; without one,
+    # a question mostly about words the article never uses is not answered.
+    pinned = fact is not None and (bool(units) or kind == ORDINAL)
+    if not pinned and alien_share >= evidence.max_alien_share and top.dense < evidence.alien_override_dense:
+        return _abstain(f"{alien_share:.0%} of the question is about words the article does not use")
     missing = numbers_missing(question, primary.sentence.text)
     if missing:
         return _abstain(f"the best sentence does not state {', '.join(missing)}")
+    if next_event_missing(question, primary.sentence.text):
+        return _abstain("asks about a next event; the best sentence speaks of none")
 
     cited = [primary]
     for hit in body:

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--history", action="append", default=[], metavar="QUESTION",
                      help="an earlier question of the conversation (repeatable), for follow-ups")
     ask.add_argument("-k", type=int, default=5, help="sentences to retrieve (default 5)")
+    ask.add_argument("--explain", action="store_true",
+                     help="print the retrieval scores and the reason behind the answer, as JSON")
     _corpus_options(ask)
 
     evaluate = commands.add_parser(
@@ -123,6 +125,9 @@ def _index_build(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     engine = engine_from(args, fast=True)
+    if args.explain:
+        print(json.dumps(engine.explain(args.question, args.history, args.k), ensure_ascii=False, indent=2))
+        return 0
     result = engine.answer(args.question, history=args.history, k=args.k)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -154,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130

@@ -17,9 +17,9 @@ _CARDINALS = {
     "nine": "9", "ten": "10", "twice": "2", "double": "2",
 }
 _ORDINALS = {
-    "birinci": "1", "ilk": "1", "ikinci": "2", "üçüncü": "3", "dördüncü": "4", "beşinci": "5",
+    "ikinci": "2", "üçüncü": "3", "dördüncü": "4", "beşinci": "5",
     "altıncı": "6", "yedinci": "7", "sekizinci": "8", "dokuzuncu": "9", "onuncu": "10",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+    "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
     "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "twentieth": "20",
 }
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th|\.)$")
@@ -31,6 +31,9 @@ UNITS = {
     "ton": ("ton", "tona", "tonluk", "tondan", "tonne", "tons"),
     "yüzde": ("yüzde", "percent", "%"),
     "kat": ("kat", "katı", "katına", "times", "fold", "double", "twice"),
+    "km": ("km", "kilometre", "kilometer", "mile", "uzunluğu", "long"),
+    "yaş": ("yaş", "yaşında", "yaşındadır", "old", "age"),
+    "kişi": ("kişi", "kişidir", "people", "inhabitants", "nüfus", "nüfusu", "population"),
 }
 
 # Words about the document itself: no sentence mentions them, yet a question
@@ -39,11 +42,18 @@ META_WORDS = frozenset(
     "haber haberi haberin makale makalenin makalesi yazı metin article story news report text "
     "published yayımlandı yayınlandı yayımlanan yayınlanan".split()
 )
+_NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
+_NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
 _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b")
 
 
 def question_numbers(question: str) -> tuple[set[str], set[str]]:
-    """(cardinals, ordinals) the question states, as digit strings."""
+    """(cardinals, ordinals) the question states, as digit strings.
+
+    Cardinal words ("iki ülke", "the two presidents") restate the context
+    more often than they constrain the answer, so only digits count as
+    cardinals; ordinals ("üçüncü", "third", "3.") always constrain.
+    """
     cardinals, ordinals = set(), set()
     for raw in _WORD.findall(casefold_tr(question)):
         word = strip_suffix(raw)
@@ -51,8 +61,6 @@ def question_numbers(question: str) -> tuple[set[str], set[str]]:
             ordinals.add(_ORDINALS[word])
         elif match := _ORDINAL_SUFFIX.match(word):
             ordinals.add(match.group(1))
-        elif word in _CARDINALS:
-            cardinals.add(_CARDINALS[word])
         elif word.replace(",", "").replace(".", "").isdigit():
             cardinals.add(word)
     return cardinals, ordinals
@@ -91,6 +99,11 @@ def is_about_the_document(question: str) -> bool:
     return any(strip_suffix(t) in META_WORDS for t in _WORD.findall(casefold_tr(question)))
 
 
+def next_event_missing(question: str, sentence: str) -> bool:
+    """The question asks about the next event, and the sentence speaks of no future one."""
+    return bool(_NEXT.search(casefold_tr(question))) and not _NEXT_IN_TEXT.search(casefold_tr(sentence))
+
+
 def asks_about_the_future(question: str) -> bool:
     return bool(_FUTURE.search(casefold_tr(question)))
 
@@ -98,16 +111,20 @@ def asks_about_the_future(question: str) -> bool:
 def name_candidates(question: str) -> list[str]:
     """Capitalised words of the question that look like names, suffixes removed.
 
-    The first word counts only when it is not a function word ("Which",
-    "Hangi"); hyphenated names are split ("Bakü-Tiflis-Ceyhan").
+    The first word is capitalised anyway and is skipped, and so are function
+    words and a question written in capitals; a hyphenated name
+    ("Trans-Caspian") is kept whole.
     """
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return []
     names = []
     for position, match in enumerate(re.finditer(r"[^\s\"“”()?!,;:]+", question)):
         token = match.group().strip(".")
-        if not token or not token[0].isupper() or token[0].isdigit():
+        if position == 0 or not token or not token[0].isupper() or token[0].isdigit():
             continue
         base = strip_suffix(token)
-        if position == 0 and casefold_tr(base) in STOPWORDS:
+        if casefold_tr(base) in STOPWORDS or base.lower() in STOPWORDS:
             continue
-        names += [part for part in base.split("-") if len(part) > 1]
+        names.append(base)
     return names

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import analyze, content_tokens, looks_english
+from index.analysis import analyze, content_tokens, looks_english, normalise_case, stem
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
+from index.units import lexical_texts
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from qa.assemble import Assembled, Evidence, assemble
 from qa.constraints import name_candidates
-from qa.names import NameChecker
+from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import HybridRetriever
 from qa.types import Answer, Citation
@@ -25,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
 DEFAULT_INDEX = PROJECT_ROOT / ".qa_index"
 MAX_QUESTION_CHARS = 1000
+RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
 
@@ -105,10 +107,11 @@ class Engine:
         """Load the index (building it if allowed) and prepare retrieval."""
         started = time.perf_counter()
         self.index = self._load_or_build()
-        self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners)
+        self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners,
+                                         lexical_texts=lexical_texts(self.index.documents))
         self.by_source = {d.source: d for d in self.index.documents}
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
-        self.names = NameChecker(self.index.sentences, self._encoder_for(building=False))
+        self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False))
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
     # -- loading --------------------------------------------------------------------------
@@ -160,7 +163,7 @@ class Engine:
         )
         kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up else None)
         encoder = self._encoder_for(building=False)
-        vector = encoder.encode_queries([question])[0]
+        vector = encoder.encode_queries([normalise_case(question)])[0]
         if follow_up:
             # The earlier question gives the frame ("what did he say about"), the
             # new one the topic: the topic words alone drive the lexical side.
@@ -168,20 +171,24 @@ class Engine:
             vector = vector * 2 + frame
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         encoded = time.perf_counter()
-        ranked = self.retriever.search(question, vector)
-        hits = ranked[:k]
+        words = content_tokens(question)
+        alternatives, alien = self.vocabulary.match(words)
+        ranked = self.retriever.search(question, vector, alternatives=alternatives)
+        hits = ranked[:max(k, RERANK_DEPTH)]
         retrieved = time.perf_counter()
         title_hit = next((h for h in ranked if h.sentence.kind == "title"
                           and h.sentence.source == hits[0].sentence.source), None) if hits else None
         document = self.by_source.get(hits[0].sentence.source) if hits else None
+        english = looks_english(question)
         assembled = assemble(
             question,
             hits,
             date_hit=title_hit,
             document_date=document.date if document else "",
             kind=kind,
-            foreign=looks_english(question),
-            unsupported_names=self.names.unsupported(name_candidates(question)),
+            foreign=english,
+            unsupported_names=self.vocabulary.unsupported_names(name_candidates(question)),
+            alien_share=0.0 if english else self._alien_share(words, alien),
             evidence=self.evidence,
         )
         retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
@@ -214,6 +221,36 @@ class Engine:
             citations.append(Citation(sentence.id, sentence.text, sentence.source, sentence.start,
                                       sentence.end, round(hit.score, 4)))
         return citations
+
+    def explain(self, question: str, history: list[str] | None = None, k: int = 5) -> dict:
+        """The answer with the features behind it: retrieval scores of the top ``k`` sentences."""
+        result = self.answer(question, history=history, k=k)
+        question = clean_question(question)
+        vector = self._encoder_for(building=False).encode_queries([normalise_case(question)])[0]
+        hits = self.retriever.search(question, vector, k=k,
+                                     alternatives=self.vocabulary.match(content_tokens(question))[0])
+        return {
+            "answer": result.to_dict() | {"reason": result.reason, "fact": result.fact},
+            "kind": asked_kind(question),
+            "english": looks_english(question),
+            "terms": analyze(question),
+            "names_not_in_corpus": list(self.vocabulary.unsupported_names(name_candidates(question))),
+            "alternatives": self.vocabulary.match(content_tokens(question))[0],
+            "alien_words": list(self.vocabulary.alien_words(content_tokens(question))),
+            "alien_share": round(self._alien_share(content_tokens(question),
+                                                   self.vocabulary.alien_words(content_tokens(question))), 3),
+            "hits": [{"id": h.sentence.id, "score": round(h.score, 3), "dense": round(h.dense, 3),
+                      "coverage": round(h.lexical, 3), "bm25": round(h.bm25, 3),
+                      "text": h.sentence.text[:90]} for h in hits],
+        }
+
+    def _alien_share(self, words: list[str], alien: tuple[str, ...]) -> float:
+        """Share of the question's term weight carried by words the corpus does not know."""
+        words = [w for w in words if not w[0].isdigit()]
+        if not words:
+            return 0.0
+        weights = [self.retriever.idf.get(stem(w), self.retriever.unknown_idf) for w in words]
+        return sum(wt for w, wt in zip(words, weights, strict=True) if w in alien) / sum(weights)
 
     def sentence(self, sentence_id: str):
         """The indexed sentence with this id."""

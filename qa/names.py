@@ -1,10 +1,10 @@
-"""Does the corpus mention the names a question uses? (Model-backed adapter.)
+"""Does the corpus know the words a question uses? (Model-backed adapter.)
 
-A name counts as mentioned when a corpus word shares its first five letters
+A word counts as known when a corpus word shares its first five letters
 (Turkish suffixes: "Aliyev'e", "Kazakistan'ın"), or when the multilingual
-encoder puts it close to a name of the corpus ("Kazakhstan" ~ "Kazakistan",
-"Armenia" ~ "Ermenistan"); "China" or "Putin" in a question about this
-article is not.
+encoder puts it close to a word of the corpus ("Kazakhstan" ~ "Kazakistan",
+"mutabakat" ~ "mutabakata"). "China" or "nüfus" in a question about this
+article is not known: the article cannot be what answers it.
 """
 
 from __future__ import annotations
@@ -13,29 +13,71 @@ import re
 
 import numpy as np
 
-from index.analysis import casefold_tr, strip_suffix, tokenize
-from index.documents import Sentence
+from index.analysis import STOPWORDS, casefold_tr, strip_suffix, tokenize
+from index.documents import Document
 
 NAME_SIMILARITY = 0.6
+WORD_SIMILARITY = 0.6
+TRANSLATION_SIMILARITY = 0.72
+TRANSLATIONS = 2
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
 
 
-class NameChecker:
-    def __init__(self, sentences: list[Sentence], encoder, similarity: float = NAME_SIMILARITY):
+def _key(word: str) -> str:
+    # "ILHAM" folds to "ılham" under Turkish rules: compare without the dot.
+    return word.replace("ı", "i")[:5]
+
+
+class Vocabulary:
+    """The corpus's words and names, with their vectors, for checking question words."""
+
+    def __init__(self, documents: list[Document], encoder):
         self.encoder = encoder
-        self.similarity = similarity
-        self.prefixes = {t[:5] for s in sentences for t in tokenize(s.text) if len(t) > 1}
-        names = sorted({strip_suffix(m.group()) for s in sentences for m in _CAPITALISED.finditer(s.text)})
-        self.names = names
-        self.vectors = encoder.encode_queries(names) if names else np.zeros((0, 1), np.float32)
+        texts = [s.text for d in documents for s in d.sentences] + [h for d in documents for h in d.sections]
+        words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
+        self.prefixes = {_key(w) for w in words}
+        self.names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
+        self.words = sorted(w for w in words if w not in STOPWORDS and len(w) > 2)
+        vectors = encoder.encode_queries(self.names + self.words) if self.names or self.words else None
+        self.name_vectors = vectors[:len(self.names)] if vectors is not None else None
+        self.word_vectors = vectors[len(self.names):] if vectors is not None else None
 
-    def mentioned_verbatim(self, name: str) -> bool:
-        return casefold_tr(name)[:5] in self.prefixes
+    def known_verbatim(self, word: str) -> bool:
+        """A corpus word shares the first five letters; any part of a hyphenated name will do."""
+        return any(_key(part) in self.prefixes for part in casefold_tr(word).split("-") if part)
 
-    def unsupported(self, candidates: list[str]) -> tuple[str, ...]:
-        """The candidates that the corpus mentions neither verbatim nor by a close name."""
-        unknown = [n for n in candidates if not self.mentioned_verbatim(n)]
-        if not unknown or not self.names:
-            return tuple(unknown)
-        sims = self.encoder.encode_queries(unknown) @ self.vectors.T
-        return tuple(n for n, best in zip(unknown, sims.max(axis=1), strict=True) if best < self.similarity)
+    def _far(self, words: list[str], vectors: np.ndarray | None, threshold: float) -> tuple[str, ...]:
+        if not words or vectors is None or not len(vectors):
+            return tuple(words)
+        sims = self.encoder.encode_queries(words) @ vectors.T
+        return tuple(w for w, best in zip(words, sims.max(axis=1), strict=True) if best < threshold)
+
+    def unsupported_names(self, candidates: list[str]) -> tuple[str, ...]:
+        """Names the corpus mentions neither verbatim nor by a close name."""
+        unknown = [n for n in candidates if not self.known_verbatim(n)]
+        return self._far(unknown, self.name_vectors, NAME_SIMILARITY)
+
+    def alien_words(self, words: list[str]) -> tuple[str, ...]:
+        """Content words with no verbatim or close counterpart in the corpus."""
+        return self.match(words)[1]
+
+    def match(self, words: list[str]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+        """(alternatives, alien words) for the question words the corpus lacks verbatim.
+
+        Alternatives are the corpus words the encoder puts closest, at least
+        TRANSLATION_SIMILARITY ("agreements" -> "anlaşma", "oil" -> "petrol");
+        alien words have no corpus word even WORD_SIMILARITY close.
+        """
+        unknown = [w for w in dict.fromkeys(words) if not w[0].isdigit() and not self.known_verbatim(w)]
+        if not unknown or self.word_vectors is None or not len(self.word_vectors):
+            return {}, tuple(unknown)
+        sims = self.encoder.encode_queries(unknown) @ self.word_vectors.T
+        alternatives, alien = {}, []
+        for word, row in zip(unknown, sims, strict=True):
+            best = np.argsort(-row)[:TRANSLATIONS]
+            close = [self.words[i] for i in best if row[i] >= TRANSLATION_SIMILARITY]
+            if close:
+                alternatives[word] = close
+            if row[best[0]] < WORD_SIMILARITY:
+                alien.append(word)
+        return alternatives, tuple(alien)

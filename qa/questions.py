@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from index.analysis import casefold_tr
 
 QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "title"
+ORDINAL = "ordinal"
 
 _ASKS = [
+    (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
+              r"\bwhich (?:meeting|summit) of\b"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
-    (QUANTITY, r"\bkaç\b|\bkaçıncı|\bne kadar\b|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
+    (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bwhat level\b|\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
-    (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim)|"
+    (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim|bakan)|"
              r"\bwhich (?:leader|president|person|official)\b|\badı (?:ne|nedir)\b|\bfull name\b|"
              r"\btam adı\b|\bisim"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
@@ -36,14 +39,22 @@ _UNIT = (
     r"kişi|adet|kilometre|km|işbirliği\s+anlaşması(?:yla)?|anlaşma(?:sı)?|ziyaret|belge)\b)?"
 )
 _NUMBER = re.compile(
-    r"(?:yüzde\s+)?(?<![\d-])\d+(?:[.,]\d+)*(?![\d-])(?:['’][^\W\d_]+)?" + _SCALE + r"(?:\s+fazla)?" + _UNIT
+    r"(?:yüzde\s+)?(?<![\d-])\d+(?:[.,]\d+)*(?![\d-]|\.\s)(?:['’][^\W\d_]+)?" + _SCALE + r"(?:\s+fazla)?" + _UNIT
     + r"|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+kat(?:ına|ı)?\b",
     re.IGNORECASE,
 )
+_ORDINAL_PHRASE = re.compile(r"(?<![\d.])\d{1,3}\.\s+[^\W\d_]+(?:['’][^\W\d_]+)?")
+_ABSOLUTE_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
+    r"ekim|kasım|aralık)\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+_ASKS_DAY = re.compile(r"hangi (?:gün|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:date|day)\b|\bon what date\b|"
+                       r"\bwhich (?:date|day)\b|kaçında")
 _TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
     r"ekim|kasım|aralık)(?:\s+\d{4})?\b|\b(?:19|20)\d{2}\b|\bgeçen yıl\b|\bson \d+ yıl(?:da)?\b|"
-    r"\byakın gelecekte\b|\byakında\b|\b\d+\.\s+yıl(?:ı|ında)?\b",
+    r"\byakın gelecekte\b|\byakında\b|\bişgalden bu yana\b|\b\w+den bu yana\b",
     re.IGNORECASE,
 )
 # A run of capitalised words, with an optional apostrophe suffix on the last.
@@ -93,10 +104,21 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
+def asks_for_a_day(question: str) -> bool:
+    """A date question that wants a calendar date, not "last year" or "soon"."""
+    return bool(_ASKS_DAY.search(casefold_tr(question)))
+
+
+def is_absolute_date(text: str) -> bool:
+    return bool(_ABSOLUTE_DATE.search(text))
+
+
 def find_facts(sentence: str, kind: str) -> list[Fact]:
     """Phrases of ``kind`` in ``sentence``, with offsets into it."""
     if kind == QUANTITY:
         matches = _NUMBER.finditer(sentence)
+    elif kind == ORDINAL:
+        matches = _ORDINAL_PHRASE.finditer(sentence)
     elif kind == DATE:
         matches = _TIME.finditer(sentence)
     elif kind == PERSON:

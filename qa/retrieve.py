@@ -9,7 +9,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from index.analysis import analyze
+from index.analysis import DEFAULT_STEMMER, analyze, content_tokens, stem
 from index.documents import Sentence
 
 DENSE_WEIGHT = 0.6
@@ -46,14 +46,17 @@ class HybridRetriever:
     """Scores every sentence of a corpus for a question; thread-safe after construction."""
 
     def __init__(self, sentences: list[Sentence], vectors: faiss.Index, owners: np.ndarray,
-                 stemmer: str = "snowball"):
+                 stemmer: str = DEFAULT_STEMMER, dense_weight: float = DENSE_WEIGHT,
+                 lexical_texts: list[str] | None = None):
         self.sentences = sentences
         self.vectors = vectors
         self.owners = owners
         self.stemmer = stemmer
-        self.terms = [set(analyze(s.text, stemmer)) for s in sentences]
+        self.dense_weight = dense_weight
+        texts = lexical_texts or [s.text for s in sentences]
+        corpus = [analyze(text, stemmer) or ["\u2205"] for text in texts]
+        self.terms = [set(terms) for terms in corpus]
         self.bm25 = bm25s.BM25()
-        corpus = [analyze(s.text, stemmer) or ["\u2205"] for s in sentences]
         self.bm25.index(corpus, show_progress=False)
         doc_freq: dict[str, int] = {}
         for terms in self.terms:
@@ -61,18 +64,44 @@ class HybridRetriever:
                 doc_freq[term] = doc_freq.get(term, 0) + 1
         n = len(sentences)
         self.idf = {t: math.log(1 + n / f) for t, f in doc_freq.items()}
+        self._by_prefix: dict[str, list[str]] = {}
+        for term in self.idf:
+            if len(term) >= 4:
+                self._by_prefix.setdefault(term[:4], []).append(term)
         self.unknown_idf = math.log(1 + n)
 
-    def vocabulary(self) -> set[str]:
-        return set(self.idf)
+    def expand(self, term: str) -> list[str]:
+        """Index terms for one query term: itself, or terms it is a prefix of or extends.
 
-    def coverage(self, query_terms: list[str]) -> np.ndarray:
-        """Share of the query's IDF weight that each sentence contains."""
-        weights = {t: self.idf.get(t, self.unknown_idf) for t in set(query_terms)}
-        total = sum(weights.values())
+        Snowball leaves some suffixes on ("halkı" vs "halk"): a term unknown to
+        the index matches the index terms that share its stem-prefix.
+        """
+        if term in self.idf or len(term) < 4 or term[0].isdigit():
+            return [term]
+        related = [t for t in self._by_prefix.get(term[:4], ()) if term.startswith(t) or t.startswith(term)]
+        return related or [term]
+
+    def term_groups(self, words: list[str], alternatives: dict[str, list[str]] | None = None) -> list[set[str]]:
+        """One group of index terms per question word: its stem and its alternatives' stems."""
+        groups = []
+        for word in dict.fromkeys(words):
+            forms = [word, *(alternatives or {}).get(word, [])]
+            groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer))})
+        return groups
+
+    def coverage(self, groups: list[set[str]]) -> np.ndarray:
+        """Share of the question's IDF weight that each sentence contains.
+
+        A group weighs as its rarest known term (an unknown word weighs most)
+        and counts as covered when the sentence has any of its terms.
+        """
+        weights = [max((self.idf[t] for t in g if t in self.idf), default=self.unknown_idf) for g in groups]
+        total = sum(weights)
         if not total:
             return np.zeros(len(self.sentences))
-        return np.array([sum(w for t, w in weights.items() if t in terms) / total for terms in self.terms])
+        return np.array([
+            sum(w for g, w in zip(groups, weights, strict=True) if g & terms) / total for terms in self.terms
+        ])
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Best cosine over each sentence's embedded units."""
@@ -83,14 +112,20 @@ class HybridRetriever:
         np.maximum.at(best, self.owners[rows[0][valid]], sims[0][valid])
         return best
 
-    def search(self, question: str, query_vector: np.ndarray, k: int | None = None) -> list[Hit]:
-        """The ``k`` best sentences (all when ``k`` is None), best first."""
-        terms = analyze(question, self.stemmer)
+    def search(self, question: str, query_vector: np.ndarray, k: int | None = None,
+               alternatives: dict[str, list[str]] | None = None) -> list[Hit]:
+        """The ``k`` best sentences (all when ``k`` is None), best first.
+
+        ``alternatives`` maps a question word to corpus words that may stand
+        for it (a translation, a synonym); they count for the lexical side.
+        """
+        groups = self.term_groups(content_tokens(question), alternatives)
         dense = self.dense_scores(query_vector)
-        known = [t for t in terms if t in self.idf]
+        known = sorted({t for g in groups for t in g if t in self.idf})
         bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.sentences))
-        coverage = self.coverage(terms)
-        fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage)
+        coverage = self.coverage(groups)
+        fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage,
+                     self.dense_weight, 1.0 - self.dense_weight)
         order = np.argsort(-fused, kind="stable")[:k]
         return [
             Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]))

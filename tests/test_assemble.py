@@ -62,12 +62,33 @@ def test_abstains_on_weak_evidence():
 
 
 def test_abstains_when_the_asked_kind_is_missing():
-    result = assemble("Anlaşma nerede imzalandı?", [hit("Anlaşma imzalandı ve yürürlüğe girdi.", 0.8, n=3)])
-    assert result.abstained and "place" in result.reason
+    result = assemble("Anlaşma kaç dolar?", [hit("Anlaşma imzalandı ve yürürlüğe girdi.", 0.8, n=3)])
+    assert result.abstained and "quantity" in result.reason
+    weak = assemble("Anlaşma nerede imzalandı?", [hit("Anlaşma imzalandı ve yürürlüğe girdi.", 0.4, n=3)])
+    assert weak.abstained and "place" in weak.reason
+
+
+def test_asked_unit_must_match():
+    result = assemble("Tahılın ton fiyatı kaç dolar?", [hit("Geçen yıl 1,5 milyon ton tahıl taşındı.", 0.6)])
+    assert result.abstained and "dolar" in result.reason
+
+
+def test_ordinal_in_question_must_match():
+    result = assemble("Üçüncü toplantı ne zaman?", [hit("Konseyin 2. Toplantısı yapıldı, son 3 yılda.", 0.6)])
+    assert result.abstained
+
+
+def test_ordinals_are_not_quantities():
+    assert [f.text for f in find_facts("Anlaşmanın 20. yılı kutlandı.", QUANTITY)] == []
+
+
+def test_unknown_name_blocks_a_weak_match():
+    result = assemble("Putin ne dedi?", [hit(S1, 0.6, dense=0.3)], unsupported_names=("Putin",))
+    assert result.abstained and "Putin" in result.reason
 
 
 def test_cites_a_second_sentence_only_when_it_scores_close():
-    close = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.68, n=2)])
+    close = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.69, n=2)])
     far = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.40, n=2)])
     assert len(close.cited) == 2 and "[2]" in close.text
     assert len(far.cited) == 1

@@ -1,0 +1,1 @@
+"""pytest integration for golden files (placeholder while being written)."""
