@@ -29,6 +29,7 @@ TURKISH_STOPWORDS = frozenset(
     ile ilgili hakkında göre üzere her en daha çok az tüm bütün hem ancak
     ama fakat sonra önce ayrıca peki acaba var yok idi imiş ediyor etti
     oldu olur olmuş tarafından arasında ait tarihte tarihinde tarihli tane adet
+    adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -38,6 +39,9 @@ ENGLISH_STOPWORDS = frozenset(
     much that this these those it its as into than then there their they he
     she his her them we our you your i me my can could would should will
     shall may might has have had not no yes so if any some also
+    name full mentioned mention according article articles news story report text say said tell
+    told describe described call called regarding concerning via through during between among
+    against per towards toward within without
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

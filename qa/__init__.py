@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import threading
 
-from qa.engine import Engine, QAError, QuestionError
+from typing import TYPE_CHECKING
+
 from qa.types import Answer, Citation
+
+if TYPE_CHECKING:
+    from qa.engine import Engine, QAError, QuestionError
 
 __all__ = ["Answer", "Citation", "Engine", "QAError", "QuestionError", "answer", "default_engine"]
 
 _default: Engine | None = None
+_LAZY = ("Engine", "QAError", "QuestionError")
+
+
+def __getattr__(name: str):
+    # The engine pulls in numpy, faiss and bm25s: import it on first use only, so
+    # that `import qa` (and the pytest plugin in qa.testing) stays light.
+    if name in _LAZY:
+        from qa import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")
 _default_lock = threading.Lock()
 
 
@@ -23,6 +38,8 @@ def default_engine() -> Engine:
     global _default
     with _default_lock:
         if _default is None:
+            from qa.engine import Engine
+
             _default = Engine()
         return _default
 

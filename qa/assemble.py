@@ -46,16 +46,19 @@ class Evidence:
     """The thresholds of the abstention decision (tuned on tests/golden/seed.jsonl)."""
 
     min_score: float = 0.30  # fused score of the best sentence
-    min_dense: float = 0.28  # a question in another language has only the dense signal
-    min_coverage: float = 0.34  # share of the question's term weight in the sentence
+    min_score_foreign: float = 0.35  # ... for a question in another language (English)
+    min_dense: float = 0.12  # below this the sentence is about something else entirely
+    min_coverage: float = 0.20  # share of the question's term weight in the sentence ...
+    weak_dense: float = 0.28  # ... is fatal together with a dense similarity below this
     kind_bonus: float = 0.1  # score added to a sentence holding a fact of the asked kind
     second_ratio: float = 0.97  # cite a second sentence scoring this close to the first
     fact_ratio: float = 0.80  # prefer a lower hit holding the asked fact, down to this ratio
     date_coverage: float = 0.3  # question terms the best sentence must cover to take the article's date
     name_override_dense: float = 0.5  # a name the corpus lacks is fatal below this dense score
-    max_alien_share: float = 0.4  # question weight in words unknown to the corpus
+    max_alien_share: float = 0.4  # question weight in words unknown to the corpus ...
+    max_alien_share_foreign: float = 0.55  # ... in a question in another language
     alien_override_dense: float = 0.45  # ... is fatal below this dense score
-    name_ratio: float = 0.6  # who/where: look for a name in hits down to this ratio
+    name_ratio: float = 0.45  # who/where: look for a name in hits down to this ratio
     strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
 
 
@@ -70,12 +73,12 @@ class Assembled:
 
 def _supported(top: Hit, evidence: Evidence, foreign: bool) -> tuple[bool, str]:
     """Is the best sentence evidence for this question at all?"""
-    if foreign:
-        ok = top.dense >= evidence.min_dense
-        return ok, "" if ok else f"dense similarity {top.dense:.2f} < {evidence.min_dense}"
-    if top.score < evidence.min_score:
-        return False, f"score {top.score:.2f} < {evidence.min_score}"
-    if top.lexical < evidence.min_coverage and top.dense < evidence.min_dense:
+    min_score = evidence.min_score_foreign if foreign else evidence.min_score
+    if top.score < min_score:
+        return False, f"best score {top.score:.2f} < {min_score}"
+    if top.dense < evidence.min_dense:
+        return False, f"dense similarity {top.dense:.2f} < {evidence.min_dense}"
+    if not foreign and top.lexical < evidence.min_coverage and top.dense < evidence.weak_dense:
         return False, f"question terms covered {top.lexical:.2f}, dense {top.dense:.2f}"
     return True, ""
 
@@ -111,12 +114,18 @@ def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: floa
     units = asked_units(question) if kind == QUANTITY else []
     floor = within * hits[0].score
     lifted = [
-        (hit.score + (bonus if hit.score >= floor and _pick_fact(hit, kind, question, units) else 0.0),
+        (hit.score + (bonus if hit.score >= floor and (kind in (PERSON, PLACE) or _on_focus(hit, hits))
+                      and _pick_fact(hit, kind, question, units) else 0.0),
          -position, hit)
         for position, hit in enumerate(hits)
     ]
     lifted.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [replace(hit, score=score) for score, _, hit in lifted]
+
+
+def _on_focus(hit: Hit, hits: list[Hit]) -> bool:
+    """False when the hit lacks the question's most specific word and another hit has it."""
+    return hit.focus is not False or not any(h.focus for h in hits)
 
 
 def _abstain(reason: str) -> Assembled:
@@ -131,7 +140,7 @@ def _document_date(question: str, top: Hit, date_hit: Hit | None, document_date:
     if asks_about_the_future(question):
         return _abstain("asks when something will happen; the article's date does not say")
     about_article = is_about_the_document(question) or (
-        top.dense >= evidence.min_dense if foreign else top.lexical >= evidence.date_coverage
+        top.dense >= evidence.weak_dense if foreign else top.lexical >= evidence.date_coverage
     )
     if not about_article:
         return _abstain("no date in the best sentences")
@@ -179,10 +188,13 @@ def assemble(
     primary, fact = top, None
     units = asked_units(question) if kind == QUANTITY else []
     if kind:
-        ratio = evidence.fact_ratio if kind in (QUANTITY, DATE, ORDINAL) else evidence.name_ratio
-        for hit in body[:3]:
+        exact = kind in (QUANTITY, DATE, ORDINAL)
+        ratio = evidence.fact_ratio if exact else evidence.name_ratio
+        for hit in body[:3] if exact else body:
             if hit.score < ratio * top.score:
                 break
+            if exact and not _on_focus(hit, body[:3]):
+                continue
             fact = _pick_fact(hit, kind, question, units)
             if fact:
                 primary = hit
@@ -197,7 +209,8 @@ def assemble(
     # A fact in the asked unit or an ordinal pins the answer down; without one,
     # a question mostly about words the article never uses is not answered.
     pinned = fact is not None and (bool(units) or kind == ORDINAL)
-    if not pinned and alien_share >= evidence.max_alien_share and top.dense < evidence.alien_override_dense:
+    max_alien = evidence.max_alien_share_foreign if foreign else evidence.max_alien_share
+    if not pinned and alien_share >= max_alien and top.dense < evidence.alien_override_dense:
         return _abstain(f"{alien_share:.0%} of the question is about words the article does not use")
     missing = numbers_missing(question, primary.sentence.text)
     if missing:

@@ -144,8 +144,9 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from qa.evaluate import run_cli
+    from qa.evaluate import load_golden, run_cli
 
+    load_golden(args.golden)  # a malformed file fails before the model loads
     return run_cli(args, engine_from(args))
 
 

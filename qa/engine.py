@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import analyze, content_tokens, looks_english, normalise_case, stem
+from index.analysis import analyze, casefold_tr, content_tokens, looks_english, normalise_case, stem, strip_suffix
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.units import lexical_texts
@@ -29,6 +29,10 @@ MAX_QUESTION_CHARS = 1000
 RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
+# Pronouns that point back into the conversation ("What did he announce?").
+_PRONOUN = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|their|there|that|o|onun|ona|onu|onlar|onların|orada|oraya|"
+    r"oradan|ondan|bunlar|bunların|bundan|bunun)\b", re.IGNORECASE)
 
 
 class QAError(Exception):
@@ -160,8 +164,10 @@ class Engine:
         previous = [q for q in (history or []) if isinstance(q, str) and q.strip()]
         follow_up = bool(previous) and (
             _FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
+            or _PRONOUN.search(question) is not None
         )
-        kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up else None)
+        elliptical = follow_up and (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1)
+        kind = asked_kind(question) or (asked_kind(previous[-1]) if elliptical else None)
         encoder = self._encoder_for(building=False)
         vector = encoder.encode_queries([normalise_case(question)])[0]
         if follow_up:
@@ -172,14 +178,19 @@ class Engine:
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         encoded = time.perf_counter()
         words = content_tokens(question)
-        alternatives, alien = self.vocabulary.match(words)
-        ranked = self.retriever.search(question, vector, alternatives=alternatives)
+        english = looks_english(question)
+        alternatives, alien = self.vocabulary.match(words, foreign=english)
+        if follow_up:
+            # Names from the earlier question stand in for "he", "orada", ...
+            carried = [strip_suffix(casefold_tr(n)) for n in name_candidates(previous[-1])]
+            alternatives = {**alternatives, **{n: [] for n in carried}}
+            words = words + carried
+        ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words)
         hits = ranked[:max(k, RERANK_DEPTH)]
         retrieved = time.perf_counter()
         title_hit = next((h for h in ranked if h.sentence.kind == "title"
                           and h.sentence.source == hits[0].sentence.source), None) if hits else None
         document = self.by_source.get(hits[0].sentence.source) if hits else None
-        english = looks_english(question)
         assembled = assemble(
             question,
             hits,
@@ -188,7 +199,7 @@ class Engine:
             kind=kind,
             foreign=english,
             unsupported_names=self.vocabulary.unsupported_names(name_candidates(question)),
-            alien_share=0.0 if english else self._alien_share(words, alien),
+            alien_share=self._alien_share(words, alien),
             evidence=self.evidence,
         )
         retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
@@ -228,14 +239,15 @@ class Engine:
         question = clean_question(question)
         vector = self._encoder_for(building=False).encode_queries([normalise_case(question)])[0]
         hits = self.retriever.search(question, vector, k=k,
-                                     alternatives=self.vocabulary.match(content_tokens(question))[0])
+                                     alternatives=self.vocabulary.match(content_tokens(question),
+                                                                       looks_english(question))[0])
         return {
             "answer": result.to_dict() | {"reason": result.reason, "fact": result.fact},
             "kind": asked_kind(question),
             "english": looks_english(question),
             "terms": analyze(question),
             "names_not_in_corpus": list(self.vocabulary.unsupported_names(name_candidates(question))),
-            "alternatives": self.vocabulary.match(content_tokens(question))[0],
+            "alternatives": self.vocabulary.match(content_tokens(question), looks_english(question))[0],
             "alien_words": list(self.vocabulary.alien_words(content_tokens(question))),
             "alien_share": round(self._alien_share(content_tokens(question),
                                                    self.vocabulary.alien_words(content_tokens(question))), 3),

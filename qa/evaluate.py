@@ -902,6 +902,7 @@ vertical-align:top;text-align:left}th{background:#f4f4f4}.pass{color:#16692b;fon
 .fail{color:#b00020;font-weight:600}tr.failed{background:#fff5f5}.na{color:#777}
 td.num{text-align:right;font-variant-numeric:tabular-nums}ol{margin:0;padding-left:1.4rem}
 .irrelevant{color:#777}.small{font-size:.85em;color:#555}code{font-size:.85em}
+td.answer{white-space:pre-wrap;max-width:28rem}
 """
 
 
@@ -931,7 +932,8 @@ def render_html(report: EvalReport, standalone: bool = True) -> str:
             flag = ""
             if r.relevant:
                 flag = "" if r.relevant[n] else " <span class='small'>(not relevant)</span>"
-            cites.append(f"<li{'' if not r.relevant or r.relevant[n] else ' class=irrelevant'}>"
+            css = "" if not r.relevant or r.relevant[n] else " class='irrelevant'"
+            cites.append(f"<li{css}>"
                          f"{esc(cit.text)}{flag}<br><code>{esc(cit.id)}</code></li>")
         history = (f"<div class='small'>after: {esc(' / '.join(r.pair.history))}</div>"
                    if r.pair.history else "")
@@ -943,7 +945,7 @@ def render_html(report: EvalReport, standalone: bool = True) -> str:
         pair_rows.append(
             f"<tr class='{'passed' if r.passed else 'failed'}'><td><code>{esc(r.id)}</code></td>"
             f"<td class='{'pass' if r.passed else 'fail'}'>{'PASS' if r.passed else 'FAIL'}</td>"
-            f"<td>{esc(r.pair.question)}{history}{expected}</td><td>{answer}</td>"
+            f"<td>{esc(r.pair.question)}{history}{expected}</td><td class='answer'>{answer}</td>"
             f"<td>{'<ol>' + ''.join(cites) + '</ol>' if cites else ''}</td>"
             f"<td>{esc('; '.join(r.reasons))}</td><td class='num'>{rank}</td></tr>")
     regressions = ""

@@ -19,6 +19,9 @@ from index.documents import Document
 NAME_SIMILARITY = 0.6
 WORD_SIMILARITY = 0.6
 TRANSLATION_SIMILARITY = 0.72
+# An English word never matches the Turkish text verbatim, so a looser
+# translation pays off there (dev set: hit@1 0.68 -> 0.78 for English).
+FOREIGN_TRANSLATION_SIMILARITY = 0.65
 TRANSLATIONS = 2
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
 
@@ -38,6 +41,10 @@ class Vocabulary:
         self.prefixes = {_key(w) for w in words}
         self.names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
         self.words = sorted(w for w in words if w not in STOPWORDS and len(w) > 2)
+        self._by_prefix4: dict[str, list[str]] = {}
+        for word in self.words:
+            if len(word) >= 5:
+                self._by_prefix4.setdefault(_key(word)[:4], []).append(word)
         vectors = encoder.encode_queries(self.names + self.words) if self.names or self.words else None
         self.name_vectors = vectors[:len(self.names)] if vectors is not None else None
         self.word_vectors = vectors[len(self.names):] if vectors is not None else None
@@ -61,7 +68,7 @@ class Vocabulary:
         """Content words with no verbatim or close counterpart in the corpus."""
         return self.match(words)[1]
 
-    def match(self, words: list[str]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 
         Alternatives are the corpus words the encoder puts closest, at least
@@ -73,9 +80,13 @@ class Vocabulary:
             return {}, tuple(unknown)
         sims = self.encoder.encode_queries(unknown) @ self.word_vectors.T
         alternatives, alien = {}, []
+        threshold = FOREIGN_TRANSLATION_SIMILARITY if foreign else TRANSLATION_SIMILARITY
         for word, row in zip(unknown, sims, strict=True):
             best = np.argsort(-row)[:TRANSLATIONS]
-            close = [self.words[i] for i in best if row[i] >= TRANSLATION_SIMILARITY]
+            close = [self.words[i] for i in best if row[i] >= threshold]
+            if foreign and len(word) >= 5:
+                # Cognates the encoder misses: "uranium" ~ "uranyum", "strategic" ~ "stratejik".
+                close += [w for w in self._by_prefix4.get(_key(word)[:4], ()) if w not in close]
             if close:
                 alternatives[word] = close
             if row[best[0]] < WORD_SIMILARITY:

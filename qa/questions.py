@@ -125,7 +125,8 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         return [_after_title(m) for m in _PROPER.finditer(sentence) if _is_person(sentence, m)]
     elif kind == PLACE:
         # Phrases that look like places first, then other names that are not people.
-        names = [m for m in _PROPER.finditer(sentence) if not _is_person(sentence, m)]
+        names = [m for m in _PROPER.finditer(sentence) if not _is_person(sentence, m)
+                 and not _only_capitalised_as_first_word(sentence, m)]
         matches = sorted(names, key=lambda m: not _is_place(m.group()))
     else:
         return []
@@ -135,8 +136,9 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
 def _is_person(sentence: str, match: re.Match) -> bool:
     """A name: a title word before it, or two or more capitalised words."""
     before = casefold_tr(sentence[max(0, match.start() - 20):match.start()]).split()
-    if _is_place(match.group()):
-        return False
+    before = match.string[match.start() - 1] if match.start() else ""
+    if _is_place(match.group()) or (before and before in "\"“'‘"):
+        return False  # a quoted phrase is a title, not a name
     words = match.group().split()
     if any(casefold_tr(w) in _TITLES for w in words[:1]):
         return len(words) > 1
@@ -151,6 +153,12 @@ def _after_title(match: re.Match) -> Fact:
             start = match.start() + words[i + 1].start()
             return Fact(PERSON, match.string[start:match.end()], start, match.end())
     return Fact(PERSON, match.group(), match.start(), match.end())
+
+
+def _only_capitalised_as_first_word(sentence: str, match: re.Match) -> bool:
+    """"Toplantı sonrası ..." starts with a capital because it starts the sentence."""
+    return not sentence[:match.start()].strip() and " " not in match.group() and "'" not in match.group() \
+        and "’" not in match.group()
 
 
 def _is_place(phrase: str) -> bool:

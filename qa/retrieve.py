@@ -26,6 +26,8 @@ class Hit:
     dense: float
     lexical: float
     bm25: float
+    #: the sentence has the question's most specific known word (None: no such word)
+    focus: bool | None = None
 
 
 def fuse(dense: np.ndarray, bm25: np.ndarray, coverage: np.ndarray,
@@ -113,13 +115,15 @@ class HybridRetriever:
         return best
 
     def search(self, question: str, query_vector: np.ndarray, k: int | None = None,
-               alternatives: dict[str, list[str]] | None = None) -> list[Hit]:
+               alternatives: dict[str, list[str]] | None = None, words: list[str] | None = None) -> list[Hit]:
         """The ``k`` best sentences (all when ``k`` is None), best first.
 
         ``alternatives`` maps a question word to corpus words that may stand
         for it (a translation, a synonym); they count for the lexical side.
+        ``words`` replaces the question's own content words (a follow-up adds
+        the names of the earlier question).
         """
-        groups = self.term_groups(content_tokens(question), alternatives)
+        groups = self.term_groups(words if words is not None else content_tokens(question), alternatives)
         dense = self.dense_scores(query_vector)
         known = sorted({t for g in groups for t in g if t in self.idf})
         bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.sentences))
@@ -127,7 +131,21 @@ class HybridRetriever:
         fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage,
                      self.dense_weight, 1.0 - self.dense_weight)
         order = np.argsort(-fused, kind="stable")[:k]
+        focus = self.focus_group(groups)
         return [
-            Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]))
+            Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]),
+                None if focus is None else bool(focus & self.terms[i]))
             for i in order
         ]
+
+    def focus_group(self, groups: list[set[str]]) -> set[str] | None:
+        """The question word the corpus knows that is rarest in it ("uranyum" in
+        "how much uranium was shipped?"): the answer sentence should have it."""
+        known = [(max(self.idf[t] for t in g if t in self.idf), i) for i, g in enumerate(groups)
+                 if any(t in self.idf for t in g)]
+        if not known:
+            return None
+        best = max(known)[0]
+        if best <= min(self.idf.values()) + 1e-9:
+            return None  # only words every sentence has: nothing specific
+        return set().union(*(groups[i] for weight, i in known if weight >= best - 1e-9))
