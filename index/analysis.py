@@ -30,6 +30,7 @@ TURKISH_STOPWORDS = frozenset(
     ama fakat sonra önce ayrıca peki acaba var yok idi imiş ediyor etti
     oldu olur olmuş tarafından arasında ait tarihte tarihinde tarihli tane adet
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
+    orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(

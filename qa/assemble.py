@@ -19,6 +19,7 @@ from qa.constraints import (
     is_about_the_document,
     next_event_missing,
     numbers_missing,
+    role_missing,
 )
 from qa.questions import (
     DATE,
@@ -212,6 +213,9 @@ def assemble(
     max_alien = evidence.max_alien_share_foreign if foreign else evidence.max_alien_share
     if not pinned and alien_share >= max_alien and top.dense < evidence.alien_override_dense:
         return _abstain(f"{alien_share:.0%} of the question is about words the article does not use")
+    role = role_missing(question, primary.sentence.text) if kind == PERSON else ""
+    if role:
+        return _abstain(f"asks for a {role}; the best sentence names none")
     missing = numbers_missing(question, primary.sentence.text)
     if missing:
         return _abstain(f"the best sentence does not state {', '.join(missing)}")

@@ -42,6 +42,18 @@ META_WORDS = frozenset(
     "haber haberi haberin makale makalenin makalesi yazı metin article story news report text "
     "published yayımlandı yayınlandı yayımlanan yayınlanan".split()
 )
+# A price is a sum of money: "kaç dolar" and "what tariff" alike want one.
+_PRICE = re.compile(r"\b(?:fiyat|ücret|maliyet|tarife|bedel|parasal|price|cost|tariff|fee|monetary|worth)\w*")
+
+# Roles a "who" question can name, with the Turkish word the article would use.
+ROLES = {
+    "bakan": ("bakan", "minister"),
+    "başbakan": ("başbakan", "prime minister", "premier"),
+    "büyükelçi": ("büyükelçi", "ambassador"),
+    "sözcü": ("sözcü", "spokes"),
+    "cumhurbaşkanı": ("cumhurbaşkan", "president", "head of state", "devlet başkan"),
+}
+
 _NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
 _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
 _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b")
@@ -82,11 +94,30 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
 
 
 def asked_units(question: str) -> list[str]:
-    """Units the question asks its quantity in ("kaç dolar" -> ["dolar"])."""
+    """Units the question asks its quantity in ("kaç dolar" -> ["dolar"]; a price -> dolar)."""
     folded = casefold_tr(question)
     tokens = {strip_suffix(t) for t in _WORD.findall(folded)} | ({"%"} if "%" in folded else set())
-    return [unit for unit, forms in UNITS.items()
-            if any(t == f or (len(f) > 4 and t.startswith(f)) for t in tokens for f in forms)]
+    units = [unit for unit, forms in UNITS.items()
+             if any(t == f or (len(f) > 4 and t.startswith(f)) for t in tokens for f in forms)]
+    if asks_for_a_price(question) and "dolar" not in units:
+        units.append("dolar")
+    return units
+
+
+def asks_for_a_price(question: str) -> bool:
+    return bool(_PRICE.search(casefold_tr(question)))
+
+
+def role_missing(question: str, sentence: str) -> str:
+    """The role a "who" question names ("foreign minister") when the sentence has no such role."""
+    folded_q, folded_s = casefold_tr(question), casefold_tr(sentence)
+    for turkish, forms in ROLES.items():
+        if any(form in folded_q for form in forms):
+            # "bakan" inside "cumhurbaşkanı" is no minister: match whole-word starts.
+            if not re.search(r"(?<![\w])" + re.escape(turkish[:6]), folded_s):
+                return turkish
+            return ""
+    return ""
 
 
 def has_unit(fact: str, unit: str) -> bool:
@@ -108,11 +139,11 @@ def asks_about_the_future(question: str) -> bool:
     return bool(_FUTURE.search(casefold_tr(question)))
 
 
-def name_candidates(question: str) -> list[str]:
+def name_candidates(question: str, first: bool = False) -> list[str]:
     """Capitalised words of the question that look like names, suffixes removed.
 
-    The first word is capitalised anyway and is skipped, and so are function
-    words and a question written in capitals; a hyphenated name
+    The first word is capitalised anyway: it counts only with ``first``. Function
+    words and a question written in capitals are skipped; a hyphenated name
     ("Trans-Caspian") is kept whole.
     """
     letters = [c for c in question if c.isalpha()]
@@ -121,7 +152,7 @@ def name_candidates(question: str) -> list[str]:
     names = []
     for position, match in enumerate(re.finditer(r"[^\s\"“”()?!,;:]+", question)):
         token = match.group().strip(".")
-        if position == 0 or not token or not token[0].isupper() or token[0].isdigit():
+        if (position == 0 and not first) or not token or not token[0].isupper() or token[0].isdigit():
             continue
         base = strip_suffix(token)
         if casefold_tr(base) in STOPWORDS or base.lower() in STOPWORDS:

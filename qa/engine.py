@@ -198,7 +198,7 @@ class Engine:
             document_date=document.date if document else "",
             kind=kind,
             foreign=english,
-            unsupported_names=self.vocabulary.unsupported_names(name_candidates(question)),
+            unsupported_names=() if english else self._unsupported_names(question),
             alien_share=self._alien_share(words, alien),
             evidence=self.evidence,
         )
@@ -246,7 +246,7 @@ class Engine:
             "kind": asked_kind(question),
             "english": looks_english(question),
             "terms": analyze(question),
-            "names_not_in_corpus": list(self.vocabulary.unsupported_names(name_candidates(question))),
+            "names_not_in_corpus": list(self._unsupported_names(question)),
             "alternatives": self.vocabulary.match(content_tokens(question), looks_english(question))[0],
             "alien_words": list(self.vocabulary.alien_words(content_tokens(question))),
             "alien_share": round(self._alien_share(content_tokens(question),
@@ -255,6 +255,13 @@ class Engine:
                       "coverage": round(h.lexical, 3), "bm25": round(h.bm25, 3),
                       "text": h.sentence.text[:90]} for h in hits],
         }
+
+    def _unsupported_names(self, question: str) -> tuple[str, ...]:
+        """Names in a (Turkish) question that the corpus does not mention."""
+        first = name_candidates(question, first=True)
+        later = name_candidates(question)
+        start = first[0] if len(first) > len(later) else ""
+        return self.vocabulary.unsupported_names(later, sentence_start=start)
 
     def _alien_share(self, words: list[str], alien: tuple[str, ...]) -> float:
         """Share of the question's term weight carried by words the corpus does not know."""

@@ -59,10 +59,18 @@ class Vocabulary:
         sims = self.encoder.encode_queries(words) @ vectors.T
         return tuple(w for w, best in zip(words, sims.max(axis=1), strict=True) if best < threshold)
 
-    def unsupported_names(self, candidates: list[str]) -> tuple[str, ...]:
-        """Names the corpus mentions neither verbatim nor by a close name."""
+    def unsupported_names(self, candidates: list[str], sentence_start: str = "") -> tuple[str, ...]:
+        """Names the corpus mentions neither verbatim nor by a close name.
+
+        ``sentence_start`` is the question's capitalised first word: it counts
+        as a name only if it is no close match for any corpus word either.
+        """
         unknown = [n for n in candidates if not self.known_verbatim(n)]
-        return self._far(unknown, self.name_vectors, NAME_SIMILARITY)
+        far = self._far(unknown, self.name_vectors, NAME_SIMILARITY)
+        if sentence_start and not self.known_verbatim(sentence_start):
+            lone = self._far([sentence_start], self.name_vectors, NAME_SIMILARITY)
+            far += self._far(list(lone), self.word_vectors, WORD_SIMILARITY)
+        return tuple(dict.fromkeys(far))
 
     def alien_words(self, words: list[str]) -> tuple[str, ...]:
         """Content words with no verbatim or close counterpart in the corpus."""

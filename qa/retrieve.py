@@ -72,7 +72,7 @@ class HybridRetriever:
                 self._by_prefix.setdefault(term[:4], []).append(term)
         self.unknown_idf = math.log(1 + n)
 
-    def expand(self, term: str) -> list[str]:
+    def expand(self, term: str, word: str = "") -> list[str]:
         """Index terms for one query term: itself, or terms it is a prefix of or extends.
 
         Snowball leaves some suffixes on ("halkı" vs "halk"): a term unknown to
@@ -80,7 +80,12 @@ class HybridRetriever:
         """
         if term in self.idf or len(term) < 4 or term[0].isdigit():
             return [term]
-        related = [t for t in self._by_prefix.get(term[:4], ()) if term.startswith(t) or t.startswith(term)]
+        # The index term may be the query term less a suffix ("halkı" -> "halk"), or
+        # extend it when the query term is long or a whole word ("imal" -> "imalat");
+        # a short stem cut from a longer word ("ortamda" -> "orta") must not reach "ortak".
+        extend = len(term) >= 5 or term == word
+        related = [t for t in self._by_prefix.get(term[:4], ())
+                   if term.startswith(t) or (extend and t.startswith(term))]
         return related or [term]
 
     def term_groups(self, words: list[str], alternatives: dict[str, list[str]] | None = None) -> list[set[str]]:
@@ -88,7 +93,7 @@ class HybridRetriever:
         groups = []
         for word in dict.fromkeys(words):
             forms = [word, *(alternatives or {}).get(word, [])]
-            groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer))})
+            groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer), form)})
         return groups
 
     def coverage(self, groups: list[set[str]]) -> np.ndarray:
