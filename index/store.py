@@ -87,7 +87,7 @@ def _read_manifest(folder: Path) -> dict:
         raise IndexStoreError(f"no index in {folder}; build one with `qa index build`")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["format_version"], manifest["model"]["id"], manifest["files"]  # noqa: B018
+        manifest["format_version"], manifest["model"]["id"], manifest["files"]
     except (ValueError, KeyError, TypeError):
         raise IndexStoreError(
             f"the index manifest {path} is corrupt; rebuild with `qa index build --out {folder}`"

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import threading
-
 from typing import TYPE_CHECKING
 
 from qa.types import Answer, Citation

@@ -7,9 +7,8 @@ candidate sentences contain, not one raw threshold alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import re
+from dataclasses import dataclass, replace
 
 from index.analysis import analyze, casefold_tr, strip_suffix, tokenize
 from qa.constraints import (
@@ -23,6 +22,7 @@ from qa.constraints import (
 )
 from qa.questions import (
     DATE,
+    LIST,
     ORDINAL,
     PERSON,
     PLACE,
@@ -46,7 +46,7 @@ FULL_NAME = re.compile(r"full name|tam ad")
 class Evidence:
     """The thresholds of the abstention decision (tuned on tests/golden/seed.jsonl)."""
 
-    min_score: float = 0.30  # fused score of the best sentence
+    min_score: float = 0.32  # fused score of the best sentence
     min_score_foreign: float = 0.35  # ... for a question in another language (English)
     min_dense: float = 0.12  # below this the sentence is about something else entirely
     min_coverage: float = 0.20  # share of the question's term weight in the sentence ...
@@ -124,6 +124,19 @@ def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: floa
     return [replace(hit, score=score) for score, _, hit in lifted]
 
 
+def _longest_list(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
+    """For "which fields/areas ...?": the sentence enumerating the most items."""
+    best = None
+    for hit in hits:
+        if hit.score < floor:
+            continue
+        for fact in find_facts(hit.sentence.text, LIST):
+            items = fact.text.count(",") + 1
+            if best is None or items > best[0]:
+                best = (items, hit, fact)
+    return (best[1], best[2]) if best else None
+
+
 def _on_focus(hit: Hit, hits: list[Hit]) -> bool:
     """False when the hit lacks the question's most specific word and another hit has it."""
     return hit.focus is not False or not any(h.focus for h in hits)
@@ -173,6 +186,7 @@ def assemble(
     if not hits:
         return _abstain("nothing retrieved")
     body = [h for h in hits if h.sentence.kind == "body"] or hits
+    best = body[0]  # evidence is judged on retrieval alone, before the answer-type bonus
     body = rerank_by_kind(question, body, kind, evidence.kind_bonus, evidence.fact_ratio)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
@@ -180,7 +194,7 @@ def assemble(
     if kind == TITLE and date_hit is not None:
         title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
         return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
-    ok, reason = _supported(top, evidence, foreign)
+    ok, reason = _supported(best, evidence, foreign)
     if not ok:
         return _abstain(reason)
     if unsupported_names and top.dense < evidence.name_override_dense:
@@ -188,8 +202,12 @@ def assemble(
 
     primary, fact = top, None
     units = asked_units(question) if kind == QUANTITY else []
-    if kind:
-        exact = kind in (QUANTITY, DATE, ORDINAL)
+    if kind == LIST:
+        primary, fact = _longest_list(question, body[:3], evidence.name_ratio * top.score) or (top, None)
+    elif kind:
+        # Numbers and dates are everywhere: only the best sentences may give them.
+        # Ordinals and names are rare enough to look further down.
+        exact = kind in (QUANTITY, DATE)
         ratio = evidence.fact_ratio if exact else evidence.name_ratio
         for hit in body[:3] if exact else body:
             if hit.score < ratio * top.score:
@@ -202,7 +220,7 @@ def assemble(
                 break
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
-        if fact is None and kind in (PERSON, PLACE) and top.score >= evidence.strong_score:
+        if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:
             kind = None  # "nerede" can be figurative; strong evidence still answers
         elif fact is None:
             unit = f" in {'/'.join(units)}" if units else ""

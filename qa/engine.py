@@ -10,11 +10,19 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import analyze, casefold_tr, content_tokens, looks_english, normalise_case, stem, strip_suffix
+from index.analysis import (
+    analyze,
+    casefold_tr,
+    content_tokens,
+    looks_english,
+    normalise_case,
+    stem,
+    strip_suffix,
+)
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
-from index.units import lexical_texts
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
+from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
 from qa.constraints import name_candidates
 from qa.names import Vocabulary
@@ -73,7 +81,9 @@ class Engine:
     the index lives in ``index_dir``. A missing or stale index is rebuilt when
     ``auto_build`` is true (the default for the default corpus), otherwise
     loading raises with a clear message. ``load=False`` defers loading (to
-    call :meth:`build` first). Safe to call from many threads.
+    call :meth:`build` first). ``encoder`` shares an already loaded model of the
+    same name (``other.encoder``) instead of loading it again. Safe to call
+    from many threads.
     """
 
     def __init__(
@@ -85,9 +95,10 @@ class Engine:
         passage_prompt: str | None = None,
         auto_build: bool | None = None,
         fast_query_encoder: bool = False,
-        evidence: Evidence = Evidence(),
+        evidence: Evidence | None = None,
         progress: bool = False,
         load: bool = True,
+        encoder: Encoder | None = None,
     ):
         if corpus is None:
             corpus = [Path(os.environ.get("QA_CORPUS", DEFAULT_CORPUS))]
@@ -98,10 +109,12 @@ class Engine:
         self.index_dir = Path(index_dir or os.environ.get("QA_INDEX_DIR", DEFAULT_INDEX))
         self.spec = ModelSpec.resolve(model, query_prompt, passage_prompt)
         self.auto_build = default_corpus if auto_build is None else auto_build
-        self.evidence = evidence
+        self.evidence = evidence or Evidence()
         self.progress = progress
         self._fast = fast_query_encoder
-        self._encoder: Encoder | FastUseEncoder | None = None
+        if encoder is not None and encoder.model_id != self.spec.model_id:
+            raise QAError(f"the encoder given is {encoder.model_id!r}, but this engine uses {self.spec.model_id!r}")
+        self._encoder: Encoder | FastUseEncoder | None = encoder
         self._lock = threading.Lock()
         self.timings: dict[str, float] = {}
         if load:
@@ -125,6 +138,11 @@ class Engine:
             if self._encoder is None or (building and isinstance(self._encoder, FastUseEncoder)):
                 self._encoder = load_encoder(self.spec, fast=self._fast and not building)
             return self._encoder
+
+    @property
+    def encoder(self) -> Encoder | FastUseEncoder:
+        """The loaded embedding model (loaded on first use)."""
+        return self._encoder_for(building=False)
 
     def build(self) -> dict:
         """(Re)build the index of the corpus; returns the manifest."""
@@ -181,9 +199,12 @@ class Engine:
         english = looks_english(question)
         alternatives, alien = self.vocabulary.match(words, foreign=english)
         if follow_up:
-            # Names from the earlier question stand in for "he", "orada", ...
+            # Names from the earlier question stand in for "he", "orada", ...; a question
+            # with no topic of its own ("Ondan sonra ne yaptılar?") keeps the earlier topic.
             carried = [strip_suffix(casefold_tr(n)) for n in name_candidates(previous[-1])]
-            alternatives = {**alternatives, **{n: [] for n in carried}}
+            if not self.retriever.has_topic(words):
+                carried += content_tokens(previous[-1])
+            alternatives = {**alternatives, **{n: [] for n in carried if n not in alternatives}}
             words = words + carried
         ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words)
         hits = ranked[:max(k, RERANK_DEPTH)]

@@ -444,14 +444,34 @@ def check_thresholds(metrics: Mapping[str, float | None], thresholds: Mapping[st
 # -- baselines -------------------------------------------------------------------------------
 
 
-def make_baseline(metrics: Mapping[str, float | None], golden: str = "") -> dict:
-    """The ``--save-baseline`` document: metrics and the tolerances to compare them with."""
+def make_baseline(metrics: Mapping[str, float | None], golden: str = "",
+                  known_failures: Iterable[str] = ()) -> dict:
+    """The ``--save-baseline`` document: metrics, the tolerances to compare them with,
+    and the ids of the pairs that fail today (a pair failing later that is not
+    among them is a regression)."""
     return {
         "golden": golden,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "metrics": {m: metrics.get(m) for m in METRICS if m in metrics},
         "tolerance": {"default": DEFAULT_TOLERANCE, "latency_p50_ms": None, "latency_p95_ms": None},
+        "known_failures": sorted(known_failures),
     }
+
+
+def known_failures(baseline: Mapping | None) -> frozenset[str]:
+    """The pair ids a baseline records as failing."""
+    return frozenset((baseline or {}).get("known_failures") or ())
+
+
+def new_failures(results: list[PairResult], baseline: Mapping | None) -> list[str]:
+    """Pairs failing now that the baseline does not list as known failures.
+
+    Empty when the baseline predates ``known_failures`` (nothing to compare).
+    """
+    if not baseline or "known_failures" not in baseline:
+        return []
+    known = known_failures(baseline)
+    return [r.id for r in results if not r.passed and r.id not in known]
 
 
 def load_baseline(path: str | Path) -> dict:
@@ -471,6 +491,9 @@ def load_baseline(path: str | Path) -> dict:
 def _check_baseline(data: object, where: str) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
         raise EvalError(f"{where}: a baseline is a JSON object with a 'metrics' object")
+    failures = data.get("known_failures", [])
+    if not isinstance(failures, list) or not all(isinstance(i, str) for i in failures):
+        raise EvalError(f"{where}: 'known_failures' must be a list of pair ids")
     for metric, value in data["metrics"].items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise EvalError(f"{where}: baseline metric {metric!r} must be a number or null, got {value!r}")
@@ -789,6 +812,8 @@ class EvalReport:
     golden: str = ""
     #: whether a baseline was compared (``baseline_regressions`` is then meaningful).
     baseline_compared: bool = False
+    #: ids of pairs failing now that the baseline does not list as known failures.
+    new_failures: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, results: list[PairResult], thresholds: Mapping[str, float] | None = None,
@@ -798,12 +823,12 @@ class EvalReport:
         thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
         return cls(results, metrics, thresholds, check_thresholds(metrics, thresholds),
                    compare_baseline(metrics, baseline) if baseline is not None else [], golden,
-                   baseline is not None)
+                   baseline is not None, new_failures(results, baseline))
 
     @property
     def ok(self) -> bool:
         """All thresholds hold and nothing regressed against the baseline (exit status 0)."""
-        return not self.failed_thresholds and not self.baseline_regressions
+        return not self.failed_thresholds and not self.baseline_regressions and not self.new_failures
 
     @property
     def failures(self) -> list[PairResult]:
@@ -823,6 +848,7 @@ class EvalReport:
             "thresholds": dict(self.thresholds),
             "failed_thresholds": list(self.failed_thresholds),
             "baseline_regressions": list(self.baseline_regressions),
+            "new_failures": list(self.new_failures),
             "pairs": [r.to_dict() for r in self.results],
         }
 
@@ -882,6 +908,8 @@ def render_table(report: EvalReport) -> str:
         for reg in report.baseline_regressions:
             lines.append(f"  {reg['metric']}: {_fmt(reg['metric'], reg['value'])}, baseline "
                          f"{_fmt(reg['metric'], reg['baseline'])} (tolerance {reg['tolerance']:g})")
+    if report.new_failures:
+        lines += ["", "pairs failing that passed in the baseline: " + ", ".join(report.new_failures)]
     lines.append("")
     if report.ok:
         lines.append("OK: all thresholds hold" + (" and nothing regressed against the baseline"
@@ -891,6 +919,7 @@ def render_table(report: EvalReport) -> str:
                     f"{'>' if f['direction'] == 'max' else '<'} {_fmt(f['metric'], f['threshold'])}"
                     for f in report.failed_thresholds]
         problems += [f"{r['metric']} regressed" for r in report.baseline_regressions]
+        problems += [f"{len(report.new_failures)} pair(s) newly failing"] if report.new_failures else []
         lines.append("FAILED: " + "; ".join(problems))
     return "\n".join(lines)
 
@@ -916,7 +945,8 @@ def render_html(report: EvalReport, standalone: bool = True) -> str:
                     f"{'>' if f['direction'] == 'max' else '<'} {_fmt(f['metric'], f['threshold'])}"
                     for f in report.failed_thresholds]
                    + [f"{r['metric']} regressed from {_fmt(r['metric'], r['baseline'])} "
-                      f"to {_fmt(r['metric'], r['value'])}" for r in report.baseline_regressions])) + "</p>")
+                      f"to {_fmt(r['metric'], r['value'])}" for r in report.baseline_regressions]
+                   + [f"newly failing: {', '.join(report.new_failures)}"] * bool(report.new_failures))) + "</p>")
     metric_rows = []
     for metric, value in report.metrics.items():
         status = _metric_status(report, metric)
@@ -1069,8 +1099,8 @@ def run_cli(args: Any, engine: Any) -> int:
         try:
             if target.parent != Path():
                 target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(make_baseline(report.metrics, report.golden), ensure_ascii=False,
-                                         indent=2) + "\n", encoding="utf-8")
+            baseline_doc = make_baseline(report.metrics, report.golden, [r.id for r in report.failures])
+            target.write_text(json.dumps(baseline_doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise EvalError(f"cannot write the baseline {target}: {exc.strerror or exc}") from None
         messages.append(f"saved the baseline to {target}")

@@ -10,17 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.analysis import casefold_tr
+from index.analysis import STOPWORDS, casefold_tr
 
 QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "title"
 ORDINAL = "ordinal"
+LIST = "list"
 
 _ASKS = [
     (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
               r"\bwhich (?:meeting|summit) of\b"),
+    (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
+           r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
     (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bwhat (?:price|cost|tariff|fee|value)\b|"
-               r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
+               r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
+               r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
+               r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|"
@@ -44,6 +49,9 @@ _NUMBER = re.compile(
     + r"|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s+kat(?:ına|ı)?\b",
     re.IGNORECASE,
 )
+# "enerji, ulaştırma ve lojistik, dijitalleşme ..., sağlık ve kültürel": three or more items.
+_ITEM = r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}"
+_ENUMERATION = re.compile(rf"{_ITEM}(?:,\s+{_ITEM}){{2,}}(?:,?\s+(?:ve|ile|and)\s+{_ITEM})?")
 _ORDINAL_PHRASE = re.compile(r"(?<![\d.])\d{1,3}\.\s+[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ABSOLUTE_DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
@@ -65,6 +73,9 @@ _PROPER = re.compile(
 )
 _TITLES = ("cumhurbaşkanı", "başbakan", "bakan", "başkan", "lider", "president", "minister", "sayın")
 _PLACE_WORDS = ("saray", "deniz", "hattı", "koridor", "şehr", "kent", "liman", "bölge", "palace", "city")
+_EVENT_WORDS = ("toplantı", "zirve", "konferans", "tören", "görüşme", "forum", "meeting", "summit")
+_SPATIAL_AFTER = re.compile(r"\s+(?:üzerinden|üzerinde|yoluyla|aracılığıyla|içinden|topraklarından|"
+                            r"limanından|şehrinde|kentinde|başkentinde)\b")
 _PLACE_SUFFIX = re.compile(r"['’](?:n?d[ae]|n?t[ae]|n?[dt][ae]n|y?[ae]|n[ae])$")
 MONTHS_TR = ("ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık").split()
 
@@ -120,15 +131,19 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         matches = _NUMBER.finditer(sentence)
     elif kind == ORDINAL:
         matches = _ORDINAL_PHRASE.finditer(sentence)
+    elif kind == LIST:
+        matches = _ENUMERATION.finditer(sentence)
     elif kind == DATE:
         matches = _TIME.finditer(sentence)
     elif kind == PERSON:
-        return [_after_title(m) for m in _PROPER.finditer(sentence) if _is_person(sentence, m)]
+        return [_after_title(m) for m in proper_phrases(sentence) if _is_person(sentence, m)]
     elif kind == PLACE:
-        # Phrases that look like places first, then other names that are not people.
-        names = [m for m in _PROPER.finditer(sentence) if not _is_person(sentence, m)
-                 and not _only_capitalised_as_first_word(sentence, m)]
-        matches = sorted(names, key=lambda m: not _is_place(m.group()))
+        # A place: a place word or a locative/dative/ablative suffix on the name, or
+        # a spatial word after it ("Azerbaycan üzerinden"); "Kazakistan-Azerbaycan
+        # ilişkileri" is no place.
+        matches = [m for m in proper_phrases(sentence) if not _is_person(sentence, m)
+                   and not _only_capitalised_as_first_word(sentence, m)
+                   and (_is_place(m.group()) or _SPATIAL_AFTER.match(sentence, m.end()))]
     else:
         return []
     return [Fact(kind, m.group().strip(), m.start(), m.end()) for m in matches]
@@ -156,6 +171,21 @@ def _after_title(match: re.Match) -> Fact:
     return Fact(PERSON, match.group(), match.start(), match.end())
 
 
+def proper_phrases(sentence: str) -> list[re.Match]:
+    """Runs of capitalised words; a function word that only starts the sentence
+    ("Ayrıca Azerbaycan üzerinden") is not part of the name."""
+    found = []
+    for match in _PROPER.finditer(sentence):
+        first = match.group().split()[0]
+        if not sentence[:match.start()].strip() and " " in match.group() and casefold_tr(first) in STOPWORDS:
+            rest = _PROPER.match(sentence, match.start() + len(first) + 1)
+            if rest:
+                found.append(rest)
+            continue
+        found.append(match)
+    return found
+
+
 def _only_capitalised_as_first_word(sentence: str, match: re.Match) -> bool:
     """"Toplantı sonrası ..." starts with a capital because it starts the sentence."""
     return not sentence[:match.start()].strip() and " " not in match.group() and "'" not in match.group() \
@@ -165,6 +195,8 @@ def _only_capitalised_as_first_word(sentence: str, match: re.Match) -> bool:
 def _is_place(phrase: str) -> bool:
     """A place: a place word inside it, or a locative/dative/ablative suffix."""
     folded = casefold_tr(phrase)
+    if any(word in folded.split()[-1] for word in _EVENT_WORDS):
+        return False  # "Toplantısı'na" is an event, not a place
     return any(word in folded for word in _PLACE_WORDS) or bool(_PLACE_SUFFIX.search(folded))
 
 

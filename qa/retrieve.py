@@ -96,6 +96,10 @@ class HybridRetriever:
             groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer), form)})
         return groups
 
+    def has_topic(self, words: list[str]) -> bool:
+        """Does any word name something the corpus has ("Peki Aliyev?" does, "Ondan sonra ne yaptılar?" not)?"""
+        return any(t in self.idf for g in self.term_groups(words) for t in g)
+
     def coverage(self, groups: list[set[str]]) -> np.ndarray:
         """Share of the question's IDF weight that each sentence contains.
 

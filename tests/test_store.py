@@ -86,7 +86,7 @@ def test_corrupt_index_is_reported(corpus, tmp_path, damage):
         vectors.write_bytes(b"garbage")
     else:
         vectors.unlink()
-    with pytest.raises(IndexStoreError, match="corrupt|missing"):
+    with pytest.raises(IndexStoreError, match=r"corrupt|missing"):
         load_index(out, MODEL["id"])
 
 

@@ -1,0 +1,260 @@
+"""The web chat's API (/chat) through gradio_client, against the app served in-process.
+
+The server tests are ``slow``: they load the embedding model and index the
+default corpus into a temporary folder (``.qa_index/`` is not touched). The
+upload checks at the top need no model.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from ui.articles import MAX_UPLOAD_BYTES, UploadError, read_upload
+from ui.render import check_question, dom_id, render_answer, stream_prefixes
+
+ABSTAIN = "Bu sorunun cevabı makalede yok."
+KNOWN = [  # question, a fact the answer must contain
+    ("Kaç işbirliği anlaşması imzalandı?", "15"),
+    ("How much did freight on the Trans-Caspian route grow last year?", "yüzde 62"),
+    ("Tokayev petrol hakkında ne dedi?", "petrol"),
+]
+ARTICLE = """date 2024-05-12 Ankara'da kedi festivali rekor kırdı
+
+Festival
+
+Ankara'da düzenlenen kedi festivaline bu yıl 12 bin kişi katıldı. Festivalde en çok ilgiyi Van kedileri gördü.
+
+Sonuç
+
+Belediye, festivalin gelecek yıl İzmir'de de yapılacağını açıkladı.
+"""
+
+
+# -- without a server -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Soru boş olamaz"),
+        ("   \n ", "Soru boş olamaz"),
+        (None, "Soru boş olamaz"),
+        ("a" * 10_000, "Soru çok uzun (10000 karakter; sınır 1000)"),
+        ("merhaba\x07dünya", "Soru kontrol karakteri içeriyor (8. karakter, U+0007)"),
+        ("yön\u202edeğiştir", "Soru kontrol karakteri içeriyor"),
+    ],
+)
+def test_bad_questions_get_a_turkish_message(question, message):
+    clean, error = check_question(question)
+    assert clean is None
+    assert error.startswith(message)
+
+
+def test_good_question_is_normalised():
+    assert check_question("  Kaç   anlaşma\nimzalandı? ") == ("Kaç anlaşma imzalandı?", None)
+
+
+def test_stream_prefixes_grow_and_never_cut_a_marker():
+    text = "15 işbirliği anlaşması [1]\n\n" + " ".join(f"kelime{i}" for i in range(100)) + " [1]"
+    prefixes = list(stream_prefixes(text, steps=20))
+    assert prefixes[-1] == text
+    assert len(prefixes) >= 10
+    assert all(a != b and b.startswith(a) for a, b in itertools.pairwise(prefixes))
+    assert not any(re.search(r"\[\d*$", p) for p in prefixes)
+
+
+def test_answer_html_links_markers_and_escapes():
+    from qa.types import Citation
+
+    cited = Citation("doc#abc", 'Bir "alıntı" <b>cümle</b>.', "doc.txt", 0, 10, 1.0)
+    rendered = render_answer("Yanıt <x> [1]\n\nİkinci [2]", [cited], abstained=False)
+    assert f'href="#{dom_id("doc#abc")}" class="cite"' in rendered
+    assert 'title="Bir &quot;alıntı&quot; &lt;b&gt;cümle&lt;/b&gt;."' in rendered
+    assert "&lt;x&gt;" in rendered and "[2]" in rendered and rendered.count("<p>") == 2
+    assert re.fullmatch(r"sent-[0-9a-f]{16}", dom_id("kazakistan-azerbaycan-2025-10-21#983a301f"))
+    abstained = render_answer(ABSTAIN, [], abstained=True)
+    assert 'class="abstain"' in abstained and "cite" not in abstained
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("bos.txt", b"", "'bos.txt' boş"),
+        ("bosluk.md", b"  \n\n \n", "'bosluk.md' boş"),
+        ("latin1.txt", "Güzel bir gün.".encode("cp1254"), "'latin1.txt' UTF-8 metin değil"),
+        ("buyuk.txt", b"Bu bir c\xc3\xbcmle. " * 15_000, "'buyuk.txt' çok büyük"),
+        ("baslik.md", "# Başlık\n\n## Alt başlık\n".encode(),
+         "'baslik.md' içinde dizinlenecek cümle bulunamadı"),
+        ("resim.pdf", b"%PDF-1.4", "'resim.pdf' desteklenmiyor"),
+    ],
+)
+def test_bad_uploads_get_a_turkish_message(tmp_path: Path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(UploadError) as caught:
+        read_upload(path)
+    assert str(caught.value).startswith(message)
+
+
+def test_good_upload_is_read(tmp_path: Path):
+    path = tmp_path / "kedi.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    name, data, document = read_upload(path)
+    assert name == "kedi.txt" and len(data) < MAX_UPLOAD_BYTES
+    assert document.title == "Ankara'da kedi festivali rekor kırdı" and document.date == "2024-05-12"
+    assert document.sections == ["Festival", "Sonuç"]
+
+
+# -- against the served app -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from qa.engine import Engine
+    from ui.app import launch
+
+    started = time.perf_counter()
+    engine = Engine(index_dir=tmp_path_factory.mktemp("ui-api-index"))
+    loaded = time.perf_counter()
+    port = free_port()
+    demo = launch(engine, port=port, prevent_thread_lock=True, quiet=True)
+    print(f"\nengine {loaded - started:.1f}s, app start {time.perf_counter() - loaded:.1f}s")
+    try:
+        yield demo, f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+        demo.article_store.close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    from gradio_client import Client
+
+    return Client(app[1], verbose=False)
+
+
+@pytest.mark.slow
+def test_chat_answers_with_a_marker(client):
+    started = time.perf_counter()
+    text = client.predict("Kaç işbirliği anlaşması imzalandı?", api_name="/chat")
+    print(f"\none /chat call: {time.perf_counter() - started:.3f}s")
+    assert "15" in text and "[1]" in text
+    assert text.startswith("15 işbirliği anlaşması [1]")
+
+
+@pytest.mark.slow
+def test_abstention_has_no_marker(client):
+    text = client.predict("Kazakistan'ın başkenti neresidir?", api_name="/chat")
+    assert text == ABSTAIN
+
+
+@pytest.mark.slow
+def test_follow_up_uses_the_history(client):
+    first = client.predict("Tokayev petrol hakkında ne dedi?", api_name="/chat")
+    assert "petrol" in first
+    text = client.predict("Peki uranyum?", ["Tokayev petrol hakkında ne dedi?"], api_name="/chat")
+    assert "uranyum" in text and "[1]" in text
+    # chat messages are accepted as history too (their user turns)
+    messages = [{"role": "user", "content": "Tokayev petrol hakkında ne dedi?"},
+                {"role": "assistant", "content": first}]
+    assert "uranyum" in client.predict("Peki uranyum?", messages, api_name="/chat")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Soru boş olamaz"),
+        ("a" * 10_000, "Soru çok uzun (10000 karakter; sınır 1000)"),
+        ("merhaba\x00dünya", "Soru kontrol karakteri içeriyor"),
+    ],
+)
+def test_bad_input_gives_a_clear_error(client, question, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as caught:
+        client.predict(question, api_name="/chat")
+    assert message in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_only_chat_is_public(client):
+    api = client.view_api(return_format="dict", print_info=False)
+    assert list(api["named_endpoints"]) == ["/chat"]
+    assert not api["unnamed_endpoints"]
+    params = api["named_endpoints"]["/chat"]["parameters"]
+    assert [p["parameter_name"] for p in params] == ["question", "history"]
+    assert params[1]["parameter_has_default"]  # history is optional
+
+
+@pytest.mark.slow
+def test_queue_is_bounded(app):
+    from ui.app import CONCURRENCY, QUEUE_SIZE
+
+    demo = app[0]
+    assert demo._queue.max_size == QUEUE_SIZE
+    limits = {fn.concurrency_id: fn.concurrency_limit for fn in demo.fns.values()}
+    assert limits["chat-api"] == CONCURRENCY and limits["chat-ui"] == CONCURRENCY
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_clients(app):
+    from gradio_client import Client
+
+    n = 20
+    with ThreadPoolExecutor(n) as pool:  # one Client (its own session) per thread
+        clients = list(pool.map(lambda _: Client(app[1], verbose=False), range(n)))
+    barrier = threading.Barrier(n)
+
+    def ask(i: int) -> tuple[str, str, str, float]:
+        question, fact = KNOWN[i % len(KNOWN)]
+        barrier.wait()  # all calls start together
+        started = time.perf_counter()
+        text = clients[i].predict(question, api_name="/chat")
+        return question, fact, text, time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(n) as pool:
+        results = list(pool.map(ask, range(n)))
+    wall = time.perf_counter() - started
+    slowest = max(r[3] for r in results)
+    print(f"\n{n} concurrent /chat: wall {wall:.2f}s, slowest call {slowest:.2f}s")
+    wrong = [(q, text) for q, fact, text, _ in results if fact not in text or "[1]" not in text]
+    assert not wrong
+
+
+@pytest.mark.slow
+def test_uploaded_article_is_indexed_apart(app, tmp_path: Path):
+    from qa.engine import DEFAULT_INDEX
+
+    store = app[0].article_store
+    before = {p.name: p.stat().st_mtime_ns for p in DEFAULT_INDEX.glob("*")} if DEFAULT_INDEX.exists() else {}
+    path = tmp_path / "kedi.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    steps = []
+    article = store.add(path, progress=lambda fraction, desc: steps.append((fraction, desc)))
+    assert steps and steps[-1][0] >= 0.9
+    assert article.folder != DEFAULT_INDEX and DEFAULT_INDEX not in article.folder.parents
+    answer = article.engine.answer("Festivale kaç kişi katıldı?")
+    assert "12 bin" in answer.text and "12 bin" in answer.citations[0].text
+    assert article.engine.answer("Kaç işbirliği anlaşması imzalandı?").abstained
+    again = tmp_path / "kopya.txt"
+    again.write_text(ARTICLE, encoding="utf-8")
+    assert store.add(again) is article  # cached by content
+    after = {p.name: p.stat().st_mtime_ns for p in DEFAULT_INDEX.glob("*")} if DEFAULT_INDEX.exists() else {}
+    assert after == before
