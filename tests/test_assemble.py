@@ -3,7 +3,7 @@
 import numpy as np
 
 from index.documents import Sentence
-from qa.assemble import ABSTAIN_TEXT, assemble
+from qa.assemble import ABSTAIN_TEXT, Evidence, assemble
 from qa.questions import DATE, PERSON, PLACE, QUANTITY, asked_kind, find_facts
 from qa.retrieve import Hit, fuse
 
@@ -88,8 +88,10 @@ def test_unknown_name_blocks_a_weak_match():
 
 
 def test_cites_a_second_sentence_only_when_it_scores_close():
-    close = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.69, n=2)])
-    far = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.40, n=2)])
+    two = Evidence(max_citations=2)
+    close = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.69, n=2)], evidence=two)
+    far = assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.40, n=2)], evidence=two)
+    assert len(assemble("Tokayev ne dedi?", [hit(S1, 0.70, n=1), hit(S2, 0.69, n=2)]).cited) == 1
     assert len(close.cited) == 2 and "[2]" in close.text
     assert len(far.cited) == 1
 
