@@ -6,6 +6,7 @@ import os
 import re
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ from qa.assemble import Assembled, Evidence, assemble
 from qa.constraints import name_candidates
 from qa.names import Vocabulary
 from qa.questions import asked_kind
-from qa.retrieve import HybridRetriever
+from qa.retrieve import Hit, HybridRetriever
 from qa.types import Answer, Citation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,22 @@ _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re
 _PRONOUN = re.compile(
     r"\b(?:he|she|they|him|her|them|his|their|there|that|o|onun|ona|onu|onlar|onların|orada|oraya|"
     r"oradan|ondan|bunlar|bunların|bundan|bunun)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Analysis:
+    """A question, what it asks for, and the sentences ranked for it."""
+
+    question: str
+    kind: str | None
+    english: bool
+    words: list[str]
+    alternatives: dict[str, list[str]]
+    alien: tuple[str, ...]
+    alien_share: float
+    follow_up: bool
+    ranked: list[Hit]
+    timings: dict[str, float]
 
 
 class QAError(Exception):
@@ -175,29 +192,26 @@ class Engine:
 
     # -- answering ------------------------------------------------------------------------
 
-    def answer(self, question: str, history: list[str] | None = None, k: int = 5) -> Answer:
-        """Answer ``question``; ``history`` holds earlier questions of a conversation."""
+    def _analyse(self, question: str, history: list[str] | None) -> _Analysis:
+        """Everything about a question that retrieval and assembly need, and the ranking."""
         started = time.perf_counter()
         question = clean_question(question)
         previous = [q for q in (history or []) if isinstance(q, str) and q.strip()]
-        follow_up = bool(previous) and (
-            _FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
-            or _PRONOUN.search(question) is not None
-        )
-        elliptical = follow_up and (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1)
-        kind = asked_kind(question) or (asked_kind(previous[-1]) if elliptical else None)
+        short = _FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
+        follow_up = bool(previous) and (short or _PRONOUN.search(question) is not None)
+        kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up and short else None)
         encoder = self._encoder_for(building=False)
         vector = encoder.encode_queries([normalise_case(question)])[0]
         if follow_up:
             # The earlier question gives the frame ("what did he say about"), the
-            # new one the topic: the topic words alone drive the lexical side.
-            frame = encoder.encode_queries([previous[-1]])[0]
-            vector = vector * 2 + frame
+            # new one the topic.
+            vector = vector * 2 + encoder.encode_queries([previous[-1]])[0]
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         encoded = time.perf_counter()
         words = content_tokens(question)
         english = looks_english(question)
         alternatives, alien = self.vocabulary.match(words, foreign=english)
+        alien_share = self._alien_share(words, alien)
         if follow_up:
             # Names from the earlier question stand in for "he", "orada", ...; a question
             # with no topic of its own ("Ondan sonra ne yaptılar?") keeps the earlier topic.
@@ -207,39 +221,44 @@ class Engine:
             alternatives = {**alternatives, **{n: [] for n in carried if n not in alternatives}}
             words = words + carried
         ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words)
+        return _Analysis(question, kind, english, words, alternatives, alien, alien_share, follow_up,
+                         ranked, {"encode_ms": (encoded - started) * 1000,
+                                  "retrieve_ms": (time.perf_counter() - encoded) * 1000})
+
+    def answer(self, question: str, history: list[str] | None = None, k: int = 5) -> Answer:
+        """Answer ``question``; ``history`` holds earlier questions of a conversation."""
+        started = time.perf_counter()
+        found = self._analyse(question, history)
+        ranked = found.ranked
         hits = ranked[:max(k, RERANK_DEPTH)]
-        retrieved = time.perf_counter()
-        title_hit = next((h for h in ranked if h.sentence.kind == "title"
-                          and h.sentence.source == hits[0].sentence.source), None) if hits else None
-        document = self.by_source.get(hits[0].sentence.source) if hits else None
+        assembling = time.perf_counter()
+        source = hits[0].sentence.source if hits else None
+        title_hit = next((h for h in ranked if h.sentence.kind == "title" and h.sentence.source == source), None)
+        document = self.by_source.get(source)
         assembled = assemble(
-            question,
+            found.question,
             hits,
             date_hit=title_hit,
             document_date=document.date if document else "",
-            kind=kind,
-            foreign=english,
-            unsupported_names=() if english else self._unsupported_names(question),
-            alien_share=self._alien_share(words, alien),
+            kind=found.kind,
+            foreign=found.english,
+            unsupported_names=self._unsupported_names(found.question, found.english),
+            alien_share=found.alien_share,
             evidence=self.evidence,
         )
         retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
         citations = self._citations(assembled, retrieved_ids)
         done = time.perf_counter()
         return Answer(
-            question=question,
+            question=found.question,
             text=assembled.text,
             citations=citations,
             abstained=assembled.abstained,
             fact=assembled.fact,
             reason=assembled.reason,
             retrieved=[h.sentence.id for h in ranked],
-            timings={
-                "encode_ms": (encoded - started) * 1000,
-                "retrieve_ms": (retrieved - encoded) * 1000,
-                "assemble_ms": (done - retrieved) * 1000,
-                "total_ms": (done - started) * 1000,
-            },
+            timings={**found.timings, "assemble_ms": (done - assembling) * 1000,
+                     "total_ms": (done - started) * 1000},
         )
 
     def _citations(self, assembled: Assembled, retrieved_ids: set[str]) -> list[Citation]:
@@ -257,30 +276,28 @@ class Engine:
     def explain(self, question: str, history: list[str] | None = None, k: int = 5) -> dict:
         """The answer with the features behind it: retrieval scores of the top ``k`` sentences."""
         result = self.answer(question, history=history, k=k)
-        question = clean_question(question)
-        vector = self._encoder_for(building=False).encode_queries([normalise_case(question)])[0]
-        hits = self.retriever.search(question, vector, k=k,
-                                     alternatives=self.vocabulary.match(content_tokens(question),
-                                                                       looks_english(question))[0])
+        found = self._analyse(question, history)
         return {
             "answer": result.to_dict() | {"reason": result.reason, "fact": result.fact},
-            "kind": asked_kind(question),
-            "english": looks_english(question),
-            "terms": analyze(question),
-            "names_not_in_corpus": list(self._unsupported_names(question)),
-            "alternatives": self.vocabulary.match(content_tokens(question), looks_english(question))[0],
-            "alien_words": list(self.vocabulary.alien_words(content_tokens(question))),
-            "alien_share": round(self._alien_share(content_tokens(question),
-                                                   self.vocabulary.alien_words(content_tokens(question))), 3),
+            "kind": found.kind,
+            "english": found.english,
+            "follow_up": found.follow_up,
+            "terms": analyze(found.question),
+            "names_not_in_corpus": list(self._unsupported_names(found.question, found.english)),
+            "alternatives": found.alternatives,
+            "alien_words": list(found.alien),
+            "alien_share": round(found.alien_share, 3),
             "hits": [{"id": h.sentence.id, "score": round(h.score, 3), "dense": round(h.dense, 3),
-                      "coverage": round(h.lexical, 3), "bm25": round(h.bm25, 3),
-                      "text": h.sentence.text[:90]} for h in hits],
+                      "coverage": round(h.lexical, 3), "bm25": round(h.bm25, 3), "focus": h.focus,
+                      "text": h.sentence.text[:90]} for h in found.ranked[:k]],
         }
 
-    def _unsupported_names(self, question: str) -> tuple[str, ...]:
-        """Names in a (Turkish) question that the corpus does not mention."""
-        first = name_candidates(question, first=True)
+    def _unsupported_names(self, question: str, english: bool) -> tuple[str, ...]:
+        """Names in a question that the corpus does not mention."""
         later = name_candidates(question)
+        if english:
+            return self.vocabulary.unsupported_names(later, foreign=True)
+        first = name_candidates(question, first=True)
         start = first[0] if len(first) > len(later) else ""
         return self.vocabulary.unsupported_names(later, sentence_start=start)
 

@@ -17,6 +17,7 @@ from index.analysis import STOPWORDS, casefold_tr, strip_suffix, tokenize
 from index.documents import Document
 
 NAME_SIMILARITY = 0.6
+FOREIGN_NAME_SIMILARITY = 0.48
 WORD_SIMILARITY = 0.6
 TRANSLATION_SIMILARITY = 0.72
 # An English word never matches the Turkish text verbatim, so a looser
@@ -59,13 +60,21 @@ class Vocabulary:
         sims = self.encoder.encode_queries(words) @ vectors.T
         return tuple(w for w, best in zip(words, sims.max(axis=1), strict=True) if best < threshold)
 
-    def unsupported_names(self, candidates: list[str], sentence_start: str = "") -> tuple[str, ...]:
+    def unsupported_names(self, candidates: list[str], sentence_start: str = "",
+                          foreign: bool = False) -> tuple[str, ...]:
         """Names the corpus mentions neither verbatim nor by a close name.
 
         ``sentence_start`` is the question's capitalised first word: it counts
-        as a name only if it is no close match for any corpus word either.
+        as a name only if it is no close match for any corpus word either. In a
+        question in another language names are spelt otherwise ("Kassym-Jomart",
+        "Caspian"): only one far from every corpus name and word counts there.
         """
         unknown = [n for n in candidates if not self.known_verbatim(n)]
+        if foreign:
+            parts = [p for n in unknown for p in n.split("-") if p]
+            far = set(self._far(parts, self.name_vectors, FOREIGN_NAME_SIMILARITY))
+            far &= set(self._far(list(far), self.word_vectors, FOREIGN_NAME_SIMILARITY))
+            return tuple(n for n in unknown if all(p in far for p in n.split("-") if p))
         far = self._far(unknown, self.name_vectors, NAME_SIMILARITY)
         if sentence_start and not self.known_verbatim(sentence_start):
             lone = self._far([sentence_start], self.name_vectors, NAME_SIMILARITY)
