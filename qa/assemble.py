@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.analysis import analyze, casefold_tr, strip_suffix, tokenize
+from index.analysis import analyze, casefold_tr, content_tokens, strip_suffix, tokenize
 from qa.constraints import (
     asked_units,
     asks_about_the_future,
@@ -35,6 +35,7 @@ from qa.questions import (
     format_date,
     is_absolute_date,
     rank_facts,
+    titled_names,
 )
 from qa.retrieve import Hit
 
@@ -87,6 +88,10 @@ def _supported(top: Hit, evidence: Evidence, foreign: bool) -> tuple[bool, str]:
     return True, ""
 
 
+def _words(text: str) -> set[str]:
+    return {strip_suffix(w) for w in tokenize(text)}
+
+
 def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | None:
     """The best fact of ``kind`` in the hit that does not merely repeat the question."""
     asked = casefold_tr(question)
@@ -94,11 +99,15 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
     facts = [f for f in find_facts(hit.sentence.text, kind)
              if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)]
     if kind in (PERSON, PLACE):
-        # "Aliyev ... kime?" is not answered by "İlham Aliyev".
-        facts = [f for f in facts if not asked_words & {strip_suffix(w) for w in tokenize(f.text)}]
+        # "Aliyev ... kime?" is not answered by "İlham Aliyev"; "Tokayev kimdir?" is
+        # answered by the title that introduces him ("Kazakistan Cumhurbaşkanı ...").
+        fresh = [f for f in facts if not asked_words & _words(f.text)]
+        if not fresh and kind == PERSON and len(content_tokens(question)) <= 2:
+            fresh = [f for f in titled_names(hit.sentence.text) if asked_words & _words(f.text)]
+        facts = fresh
     if kind == DATE and asks_for_a_day(question):
         facts = [f for f in facts if is_absolute_date(f.text)]
-    facts = rank_facts(facts, hit.sentence.text, set(analyze(question)))
+    facts = rank_facts(facts, hit.sentence.text, set(analyze(question)), question)
     if kind == PERSON and FULL_NAME.search(asked):
         facts.sort(key=lambda f: -len(f.text.split()))
     return facts[0] if facts else None

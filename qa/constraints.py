@@ -31,7 +31,8 @@ UNITS = {
     "ton": ("ton", "tona", "tonluk", "tondan", "tonne", "tons"),
     "yüzde": ("yüzde", "percent", "%"),
     "kat": ("kat", "katı", "katına", "times", "fold", "double", "twice"),
-    "km": ("km", "kilometre", "kilometer", "mile", "uzunluğu", "long"),
+    "km": ("km", "kilometre", "kilometer", "metre", "meter", "mile", "miles", "uzunluğu", "derinliği",
+           "yüksekliği", "depth", "length", "height"),
     "yaş": ("yaş", "yaşında", "yaşındadır", "old", "age"),
     "kişi": ("kişi", "kişidir", "people", "inhabitants", "nüfus", "nüfusu", "population"),
 }
@@ -44,6 +45,8 @@ META_WORDS = frozenset(
 )
 # A price is a sum of money: "kaç dolar" and "what tariff" alike want one.
 _PRICE = re.compile(r"\b(?:fiyat|ücret|maliyet|tarife|bedel|parasal|price|cost|tariff|fee|monetary|worth)\w*")
+
+_HOW_LONG = re.compile(r"\bhow (?:long|deep|high|tall|far) (?:is|are|was)\b|\bne kadar (?:uzun|derin|yüksek)")
 
 # Roles a "who" question can name, with the Turkish word the article would use.
 ROLES = {
@@ -93,6 +96,12 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
     return missing
 
 
+def unit_words(words: list[str]) -> frozenset[str]:
+    """The words among ``words`` that name a unit ("ton", "dolar", "yüzde")."""
+    forms = {f for unit_forms in UNITS.values() for f in unit_forms}
+    return frozenset(w for w in words if w in forms or any(len(f) > 4 and w.startswith(f) for f in forms))
+
+
 def asked_units(question: str) -> list[str]:
     """Units the question asks its quantity in ("kaç dolar" -> ["dolar"]; a price -> dolar)."""
     folded = casefold_tr(question)
@@ -101,6 +110,8 @@ def asked_units(question: str) -> list[str]:
              if any(t == f or (len(f) > 4 and t.startswith(f)) for t in tokens for f in forms)]
     if asks_for_a_price(question) and "dolar" not in units:
         units.append("dolar")
+    if _HOW_LONG.search(folded) and "km" not in units:
+        units.append("km")
     return units
 
 
@@ -122,7 +133,10 @@ def role_missing(question: str, sentence: str) -> str:
 
 def has_unit(fact: str, unit: str) -> bool:
     """Does the fact carry the unit (in the article's Turkish)?"""
-    return unit in casefold_tr(fact)
+    folded = casefold_tr(fact)
+    if unit == "km":
+        return any(form in folded for form in ("km", "kilometre", "metre", "mil "))
+    return unit in folded
 
 
 def is_about_the_document(question: str) -> bool:

@@ -25,7 +25,7 @@ from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import name_candidates
+from qa.constraints import name_candidates, unit_words
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
@@ -220,7 +220,8 @@ class Engine:
                 carried += content_tokens(previous[-1])
             alternatives = {**alternatives, **{n: [] for n in carried if n not in alternatives}}
             words = words + carried
-        ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words)
+        ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words,
+                                       not_focus=unit_words(words))
         return _Analysis(question, kind, english, words, alternatives, alien, alien_share, follow_up,
                          ranked, {"encode_ms": (encoded - started) * 1000,
                                   "retrieve_ms": (time.perf_counter() - encoded) * 1000})

@@ -22,7 +22,7 @@ _ASKS = [
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
-    (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bwhat (?:price|cost|tariff|fee|value)\b|"
+    (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
@@ -31,8 +31,7 @@ _ASKS = [
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim|bakan)|"
-             r"\bwhich (?:leader|president|person|official)\b|\badı (?:ne|nedir)\b|\bfull name\b|"
-             r"\btam adı\b|\bisim"),
+             r"\bwhich (?:leader|president|person|official)\b|\bfull name\b|\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
@@ -71,6 +70,10 @@ _PROPER = re.compile(
     r"(?<![\w'’])[A-ZÇĞİÖŞÜ][\wçğıöşü]*(?:-[A-ZÇĞİÖŞÜ][\wçğıöşü]*)*"
     r"(?:\s+[A-ZÇĞİÖŞÜ(][\wçğıöşü)]*(?:-[A-ZÇĞİÖŞÜ][\wçğıöşü]*)*)*(?:['’][a-zçğıöşü]+)?"
 )
+_NOT_PERSON = ("anlaşma", "bildiri", "konsey", "koridor", "hattı", "saray", "toplantı", "ortaklık", "ilişki",
+               "birlik", "örgüt", "bakanlığ", "üniversite", "şirket", "kurum", "meclis", "parlamento", "banka",
+               "program", "proje", "deniz", "agreement", "declaration", "council", "corridor")
+_TITLED_BEFORE = re.compile(r"(?:cumhurbaşkanı|başbakan|bakanı?|başkanı?|lider|president|minister|sayın)\s*$")
 _TITLES = ("cumhurbaşkanı", "başbakan", "bakan", "başkan", "lider", "president", "minister", "sayın")
 _PLACE_WORDS = ("saray", "deniz", "hattı", "koridor", "şehr", "kent", "liman", "bölge", "palace", "city")
 _EVENT_WORDS = ("toplantı", "zirve", "konferans", "tören", "görüşme", "forum", "meeting", "summit")
@@ -88,7 +91,10 @@ class Fact:
     end: int
 
 
-def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str]) -> list[Fact]:
+_RATE = re.compile(r"yüzde|oran|percent|rate|art(?:tı|ış|ar)|grow|increase|rise|rose|büyü")
+
+
+def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str], question: str = "") -> list[Fact]:
     """Facts whose neighbourhood shares the question's words first; digits before words.
 
     "Kaç işbirliği anlaşması imzalandı?" must lead with "15 işbirliği
@@ -96,13 +102,19 @@ def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str]) -> li
     """
     from index.analysis import analyze
 
-    def score(fact: Fact) -> tuple[float, int]:
+    asks_rate = bool(_RATE.search(casefold_tr(question)))
+
+    def score(fact: Fact) -> tuple[bool, float, int]:
         own = set(analyze(fact.text))
-        near = set(analyze(sentence[max(0, fact.start - 40):fact.end + 40]))
+        # A name's title stands before it ("Azerbaycan Cumhurbaşkanı İlham Aliyev").
+        after = 0 if fact.kind == PERSON else 40
+        near = set(analyze(sentence[max(0, fact.start - 40):fact.end + after]))
         shared = 2 * len(own & question_stems) + len(near & question_stems)
         digits = 1 if any(ch.isdigit() for ch in fact.text) else 0
         repeats = len(own & question_stems) and fact.text.strip().isalpha()
-        return (shared + digits - (3 if repeats else 0), -fact.start)
+        # "ne kadar yük taşındı?" wants tons; a percentage answers rates and growth only.
+        percent = fact.kind == QUANTITY and "yüzde" in casefold_tr(fact.text) and not asks_rate
+        return (not percent, shared + digits - (3 if repeats else 0), -fact.start)
 
     return sorted(facts, key=score, reverse=True)
 
@@ -150,15 +162,30 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
 
 
 def _is_person(sentence: str, match: re.Match) -> bool:
-    """A name: a title word before it, or two or more capitalised words."""
-    before = casefold_tr(sentence[max(0, match.start() - 20):match.start()]).split()
-    before = match.string[match.start() - 1] if match.start() else ""
-    if _is_place(match.group()) or (before and before in "\"“'‘"):
+    """A name: after a title word ("Cumhurbaşkanı İlham Aliyev"), or two or more
+    capitalised words that name no institution, document or place."""
+    phrase = match.group()
+    quote_before = sentence[match.start() - 1] if match.start() else ""
+    if _is_place(phrase) or (quote_before and quote_before in "\"“'‘"):
         return False  # a quoted phrase is a title, not a name
-    words = match.group().split()
-    if any(casefold_tr(w) in _TITLES for w in words[:1]):
-        return len(words) > 1
-    return bool(before and before[-1] in _TITLES) or (len(words) >= 2 and "-" not in match.group())
+    name = _after_title(match).text
+    if name == phrase and not _TITLED_BEFORE.search(casefold_tr(sentence[:match.start()])):
+        titled = False
+    else:
+        titled = True
+    folded = casefold_tr(name)
+    if any(word in folded for word in _NOT_PERSON):
+        return False
+    return titled or (len(name.split()) >= 2 and "-" not in name)
+
+
+def titled_names(sentence: str) -> list[Fact]:
+    """Names with the title that introduces them: "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev"."""
+    found = []
+    for match in proper_phrases(sentence):
+        if _after_title(match).text != match.group():
+            found.append(Fact(PERSON, match.group(), match.start(), match.end()))
+    return sorted(found, key=lambda f: -len(f.text))
 
 
 def _after_title(match: re.Match) -> Fact:

@@ -124,15 +124,19 @@ class HybridRetriever:
         return best
 
     def search(self, question: str, query_vector: np.ndarray, k: int | None = None,
-               alternatives: dict[str, list[str]] | None = None, words: list[str] | None = None) -> list[Hit]:
+               alternatives: dict[str, list[str]] | None = None, words: list[str] | None = None,
+               not_focus: frozenset[str] = frozenset()) -> list[Hit]:
         """The ``k`` best sentences (all when ``k`` is None), best first.
 
         ``alternatives`` maps a question word to corpus words that may stand
         for it (a translation, a synonym); they count for the lexical side.
         ``words`` replaces the question's own content words (a follow-up adds
-        the names of the earlier question).
+        the names of the earlier question); ``not_focus`` are words that say
+        what kind of answer is wanted ("ton", "dolar") rather than what about.
         """
-        groups = self.term_groups(words if words is not None else content_tokens(question), alternatives)
+        words = words if words is not None else content_tokens(question)
+        groups = self.term_groups(words, alternatives)
+        topical = self.term_groups([w for w in words if w not in not_focus], alternatives)
         dense = self.dense_scores(query_vector)
         known = sorted({t for g in groups for t in g if t in self.idf})
         bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.sentences))
@@ -140,7 +144,7 @@ class HybridRetriever:
         fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage,
                      self.dense_weight, 1.0 - self.dense_weight)
         order = np.argsort(-fused, kind="stable")[:k]
-        focus = self.focus_group(groups)
+        focus = self.focus_group(topical)
         return [
             Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]),
                 None if focus is None else bool(focus & self.terms[i]))
