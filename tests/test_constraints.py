@@ -1,0 +1,79 @@
+"""What a question pins down (numbers, units, names, roles) and answer types: pure text, no model."""
+
+import pytest
+
+from qa.constraints import (
+    asked_units,
+    asks_about_the_future,
+    is_about_the_document,
+    name_candidates,
+    next_event_missing,
+    numbers_missing,
+    role_missing,
+    unit_words,
+)
+from qa.questions import LIST, ORDINAL, PERSON, QUANTITY, asked_kind, find_facts, rank_facts, titled_names
+
+
+def test_ordinals_must_match_but_cardinal_words_do_not_constrain():
+    assert numbers_missing("When will the third meeting take place?", "son 3 yılda ziyaret") == ["3."]
+    assert numbers_missing("Konseyin 2. toplantısı nerede?", "Konseyinin 2. Toplantısı'na") == []
+    assert numbers_missing("İki ülke kaç anlaşma imzaladı?", "15 anlaşma imzalandı") == []
+    assert numbers_missing("Did they sign 20 agreements?", "15 anlaşma imzalandı") == ["20"]
+
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("Kazak tahılının ton fiyatı kaç dolar?", ["dolar", "ton"]),
+    ("By what percentage did traffic grow?", ["yüzde"]),
+    ("Kaç kişi katıldı?", ["kişi"]),
+    ("İlham Aliyev kaç yaşında?", ["yaş"]),
+    ("How long is the pipeline?", ["km"]),
+    ("What is the monetary value of the deal?", ["dolar"]),
+    ("How many high-level visits took place?", []),
+])
+def test_units_the_question_asks_in(question, units):
+    assert sorted(asked_units(question)) == sorted(units)
+
+
+def test_unit_words_are_not_topics():
+    assert unit_words(["ton", "tahıl", "dolara"]) == {"ton", "dolara"}
+
+
+def test_names_skip_the_first_word_function_words_and_capitals():
+    assert name_candidates("What did Putin say about the Trans-Caspian route?") == ["Putin", "Trans-Caspian"]
+    assert name_candidates("Putin ne dedi?") == []
+    assert name_candidates("Putin ne dedi?", first=True) == ["Putin"]
+    assert name_candidates("İLHAM ALİYEV HANGİ ÜLKENİN CUMHURBAŞKANIDIR?") == []
+    assert name_candidates("Which country did Aliyev mention?") == ["Aliyev"]
+
+
+def test_roles_and_events():
+    assert role_missing("Azerbaycan Dışişleri Bakanı kimdir?", "Cumhurbaşkanı Tokayev konuştu.") == "bakan"
+    assert role_missing("Who is the president of Azerbaijan?", "Azerbaycan Cumhurbaşkanı İlham Aliyev") == ""
+    assert next_event_missing("Bir sonraki zirve nerede?", "Zirve Bakü'de yapıldı.")
+    assert not next_event_missing("Bir sonraki zirve nerede?", "Sonraki zirve Astana'da olacak.")
+    assert asks_about_the_future("Toplantı ne zaman yapılacak?")
+    assert is_about_the_document("Bu haber hangi tarihli?")
+
+
+def test_answer_kinds():
+    assert asked_kind("Konseyin kaçıncı toplantısı yapıldı?") == ORDINAL
+    assert asked_kind("İmzalanan anlaşmalar hangi alanları kapsıyor?") == LIST
+    assert asked_kind("What is the population of Baku?") == QUANTITY
+    assert asked_kind("Liderlerin imzaladığı metnin adı nedir?") is None
+
+
+def test_list_and_people():
+    sentence = "Enerji, ulaştırma ve lojistik, sağlık, istatistik ve kültür alanlarında anlaşma imzalandı."
+    assert find_facts(sentence, LIST)[0].text.startswith("Enerji, ulaştırma")
+    people = find_facts('Tokayev ve Aliyev, "Stratejik Ortaklık" ile Müttefik İlişkiler Anlaşması', PERSON)
+    assert people == []  # quoted titles and agreements are not people
+    intro = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev konuştu."
+    assert [f.text for f in titled_names(intro)] == ["Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev"]
+
+
+def test_percentages_answer_rates_only():
+    sentence = "Yük trafiği yüzde 62 artarak 4,5 milyon tona ulaştı."
+    facts = find_facts(sentence, QUANTITY)
+    assert rank_facts(facts, sentence, set(), "Ne kadar yük taşındı?")[0].text == "4,5 milyon tona"
+    assert rank_facts(facts, sentence, set(), "Trafik yüzde kaç arttı?")[0].text == "yüzde 62"
