@@ -48,7 +48,22 @@ ENGLISH_STOPWORDS = frozenset(
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep
 # both spellings so English function words are recognised either way.
 ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {w.replace("i", "ı", 1) for w in ENGLISH_STOPWORDS if w.startswith("i")}
+_ASCII = str.maketrans("çğıöşü", "cgiosu")
+
+
+def fold_ascii(text: str) -> str:
+    """Casefolded Turkish without its diacritics, as typed on a keyboard without them."""
+    return text.translate(_ASCII)
+
+
+# "kac", "nasil": the same function words typed without Turkish letters.
+TURKISH_STOPWORDS = TURKISH_STOPWORDS | {fold_ascii(w) for w in TURKISH_STOPWORDS}
 STOPWORDS = TURKISH_STOPWORDS | ENGLISH_STOPWORDS
+
+
+def lacks_turkish_letters(text: str) -> bool:
+    """Typed without ç ğ ı ö ş ü (the encoder then understands Turkish poorly)."""
+    return not any(ch in "çğıöşüÇĞİÖŞÜ" for ch in text)
 
 
 def looks_english(text: str) -> bool:
@@ -108,15 +123,17 @@ def stem(token: str, method: str = DEFAULT_STEMMER) -> str:
     leaves many possessive and case suffixes on ("anlaşmas", "toplantıs");
     ``snowball5`` (the default) truncates the snowball stem to five letters,
     which joins "halkı"/"halklarının" and "anlaşması"/"anlaşma" alike.
+    Stems are folded to ASCII so that "anlasmasi" typed without Turkish
+    letters meets "anlaşması".
     """
     if token[0].isdigit() or method == "none":
         return token
     if method == "prefix5":
-        return token[:5]
+        return fold_ascii(token[:5])
     if method == "snowball":
-        return _snowball().stemWord(token)
+        return fold_ascii(_snowball().stemWord(token))
     if method == "snowball5":
-        return _snowball().stemWord(token)[:5]
+        return fold_ascii(_snowball().stemWord(token)[:5])
     raise ValueError(f"unknown stemmer {method!r}; choose one of {', '.join(STEMMERS)}")
 
 

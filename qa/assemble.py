@@ -52,6 +52,7 @@ class Evidence:
     min_dense: float = 0.12  # below this the sentence is about something else entirely
     min_coverage: float = 0.20  # share of the question's term weight in the sentence ...
     weak_dense: float = 0.28  # ... is fatal together with a dense similarity below this
+    plain_coverage: float = 0.5  # typed without Turkish letters: covered this much is evidence
     kind_bonus: float = 0.1  # score added to a sentence holding a fact of the asked kind
     # One sentence per answer: on the dev sets a second, near-tied sentence was
     # more often noise than support. Raise to cite a runner-up scoring close.
@@ -76,8 +77,14 @@ class Assembled:
     reason: str = ""
 
 
-def _supported(top: Hit, evidence: Evidence, foreign: bool) -> tuple[bool, str]:
-    """Is the best sentence evidence for this question at all?"""
+def _supported(top: Hit, evidence: Evidence, foreign: bool, plain: bool = False) -> tuple[bool, str]:
+    """Is the best sentence evidence for this question at all?
+
+    ``plain``: a Turkish question typed without Turkish letters, which the
+    encoder reads poorly; a sentence holding most of its words is evidence.
+    """
+    if plain and not foreign and top.lexical >= evidence.plain_coverage:
+        return True, ""
     min_score = evidence.min_score_foreign if foreign else evidence.min_score
     if top.score < min_score:
         return False, f"best score {top.score:.2f} < {min_score}"
@@ -183,6 +190,7 @@ def assemble(
     foreign: bool = False,
     unsupported_names: tuple[str, ...] = (),
     alien_share: float = 0.0,
+    plain: bool = False,
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -206,7 +214,7 @@ def assemble(
     if kind == TITLE and date_hit is not None:
         title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
         return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
-    ok, reason = _supported(best, evidence, foreign)
+    ok, reason = _supported(best, evidence, foreign, plain)
     if not ok:
         return _abstain(reason)
     if unsupported_names and top.dense < evidence.name_override_dense:

@@ -15,6 +15,7 @@ from index.analysis import (
     analyze,
     casefold_tr,
     content_tokens,
+    lacks_turkish_letters,
     looks_english,
     normalise_case,
     stem,
@@ -245,6 +246,7 @@ class Engine:
             foreign=found.english,
             unsupported_names=self._unsupported_names(found.question, found.english),
             alien_share=found.alien_share,
+            plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )
         retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from index.analysis import STOPWORDS, casefold_tr, strip_suffix, tokenize
+from index.analysis import STOPWORDS, casefold_tr, fold_ascii, strip_suffix, tokenize
 from index.documents import Document
 
 NAME_SIMILARITY = 0.6
@@ -28,8 +28,9 @@ _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'�
 
 
 def _key(word: str) -> str:
-    # "ILHAM" folds to "ılham" under Turkish rules: compare without the dot.
-    return word.replace("ı", "i")[:5]
+    # "ILHAM" folds to "ılham" under Turkish rules, "Gecen" is "Geçen" typed
+    # without Turkish letters: compare without diacritics.
+    return fold_ascii(word)[:5]
 
 
 class Vocabulary:

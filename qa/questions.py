@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.analysis import STOPWORDS, casefold_tr
+from index.analysis import STOPWORDS, casefold_tr, fold_ascii
 
 QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "title"
 ORDINAL = "ordinal"
@@ -36,7 +36,8 @@ _ASKS = [
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
 ]
-_ASKS = [(kind, re.compile(pattern)) for kind, pattern in _ASKS]
+# Matched without diacritics, so "Kac anlasma?" asks a quantity like "Kaç anlaşma?".
+_ASKS = [(kind, re.compile(fold_ascii(pattern))) for kind, pattern in _ASKS]
 
 _SCALE = r"(?:\s+(?:milyon|milyar|bin|trilyon|million|billion|thousand))?"
 _UNIT = (
@@ -57,7 +58,7 @@ _ABSOLUTE_DATE = re.compile(
     r"ekim|kasım|aralık)\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
-_ASKS_DAY = re.compile(r"hangi (?:gün|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:date|day)\b|\bon what date\b|"
+_ASKS_DAY = re.compile(r"hangi (?:gun|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:date|day)\b|\bon what date\b|"
                        r"\bwhich (?:date|day)\b|kaçında")
 _TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
@@ -121,7 +122,7 @@ def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str], quest
 
 def asked_kind(question: str) -> str | None:
     """The kind of fact the question asks for, or None for an open question."""
-    folded = casefold_tr(question)
+    folded = fold_ascii(casefold_tr(question))
     for kind, pattern in _ASKS:
         if pattern.search(folded):
             return kind
@@ -130,7 +131,7 @@ def asked_kind(question: str) -> str | None:
 
 def asks_for_a_day(question: str) -> bool:
     """A date question that wants a calendar date, not "last year" or "soon"."""
-    return bool(_ASKS_DAY.search(casefold_tr(question)))
+    return bool(_ASKS_DAY.search(fold_ascii(casefold_tr(question))))
 
 
 def is_absolute_date(text: str) -> bool:

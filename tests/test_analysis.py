@@ -31,3 +31,13 @@ def test_prefix_stemmer():
 def test_language_guess():
     assert looks_english("How many agreements were signed?")
     assert not looks_english("Kaç anlaşma imzalandı?")
+
+
+def test_typed_without_turkish_letters():
+    from index.analysis import fold_ascii, lacks_turkish_letters
+    from qa.questions import QUANTITY, asked_kind
+
+    assert analyze("Kac isbirligi anlasmasi imzalandi?") == analyze("Kaç işbirliği anlaşması imzalandı?")
+    assert fold_ascii("çığır öşü") == "cigir osu"
+    assert lacks_turkish_letters("Kac anlasma?") and not lacks_turkish_letters("Kaç anlaşma?")
+    assert asked_kind("Kac anlasma imzalandi?") == QUANTITY
