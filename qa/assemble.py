@@ -24,6 +24,7 @@ from qa.questions import (
     DATE,
     LIST,
     ORDINAL,
+    ORGANISATION,
     PERSON,
     PLACE,
     QUANTITY,
@@ -227,7 +228,7 @@ def assemble(
     elif kind:
         # Numbers and dates are everywhere: only the best sentences may give them.
         # Ordinals and names are rare enough to look further down.
-        exact = kind in (QUANTITY, DATE)
+        exact = kind in (QUANTITY, DATE, ORGANISATION)
         ratio = evidence.fact_ratio if exact else evidence.name_ratio
         for hit in body[:3] if exact else body:
             if hit.score < ratio * top.score:

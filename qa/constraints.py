@@ -81,6 +81,20 @@ def question_numbers(question: str) -> tuple[set[str], set[str]]:
     return cardinals, ordinals
 
 
+_EXCLUDED = re.compile(
+    r"([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç)\b|"
+    r"\b(?:apart from|besides|other than|except(?: for)?|aside from)\s+([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)")
+
+
+def excluded_words(question: str) -> list[str]:
+    """Words the question sets aside ("petrol dışında", "apart from oil"): not the topic."""
+    words = []
+    for match in _EXCLUDED.finditer(casefold_tr(question)):
+        phrase = match.group(1) or match.group(2)
+        words += [strip_suffix(w) for w in re.split(r"\s+(?:ve|and)\s+", phrase)]
+    return words
+
+
 def numbers_missing(question: str, sentence: str) -> list[str]:
     """Numbers of the question that the sentence does not state."""
     cardinals, ordinals = question_numbers(question)

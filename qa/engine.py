@@ -26,7 +26,7 @@ from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import name_candidates, unit_words
+from qa.constraints import excluded_words, name_candidates, unit_words
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
@@ -209,7 +209,9 @@ class Engine:
             vector = vector * 2 + encoder.encode_queries([previous[-1]])[0]
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         encoded = time.perf_counter()
-        words = content_tokens(question)
+        # "Apart from oil, ..." sets oil aside: it must not pull in the oil sentence.
+        set_aside = set(excluded_words(question))
+        words = [w for w in content_tokens(question) if w not in set_aside]
         english = looks_english(question)
         alternatives, alien = self.vocabulary.match(words, foreign=english)
         alien_share = self._alien_share(words, alien)

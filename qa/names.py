@@ -17,7 +17,7 @@ from index.analysis import STOPWORDS, casefold_tr, fold_ascii, strip_suffix, tok
 from index.documents import Document
 
 NAME_SIMILARITY = 0.6
-FOREIGN_NAME_SIMILARITY = 0.48
+FOREIGN_NAME_SIMILARITY = 0.51
 WORD_SIMILARITY = 0.6
 TRANSLATION_SIMILARITY = 0.72
 # An English word never matches the Turkish text verbatim, so a looser

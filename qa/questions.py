@@ -15,12 +15,15 @@ from index.analysis import STOPWORDS, casefold_tr, fold_ascii
 QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "title"
 ORDINAL = "ordinal"
 LIST = "list"
+ORGANISATION = "organisation"
 
 _ASKS = [
     (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
               r"\bwhich (?:meeting|summit) of\b"),
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
+    (ORGANISATION, r"\bwhich (?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
+                   r"\bhangi (?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
     (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
@@ -28,7 +31,7 @@ _ASKS = [
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
-    (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|"
+    (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim|bakan)|"
              r"\bwhich (?:leader|president|person|official)\b|\bfull name\b|\btam adı\b"),
@@ -51,6 +54,8 @@ _NUMBER = re.compile(
 )
 # "enerji, ulaştırma ve lojistik, dijitalleşme ..., sağlık ve kültürel": three or more items.
 _ITEM = r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}"
+_ORGANISATION_WORDS = re.compile(
+    r"\b(?:a\.ş|ltd|inc|corp|holding|şirketi|tersanesi|bankası|group|company|kurumu|ajansı)\b|[a-z]+oil\b")
 _ENUMERATION = re.compile(rf"{_ITEM}(?:,\s+{_ITEM}){{2,}}(?:,?\s+(?:ve|ile|and)\s+{_ITEM})?")
 _ORDINAL_PHRASE = re.compile(r"(?<![\d.])\d{1,3}\.\s+[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ABSOLUTE_DATE = re.compile(
@@ -146,6 +151,8 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         matches = _ORDINAL_PHRASE.finditer(sentence)
     elif kind == LIST:
         matches = _ENUMERATION.finditer(sentence)
+    elif kind == ORGANISATION:
+        matches = [m for m in proper_phrases(sentence) if _ORGANISATION_WORDS.search(casefold_tr(m.group()))]
     elif kind == DATE:
         matches = _TIME.finditer(sentence)
     elif kind == PERSON:
