@@ -35,7 +35,8 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
 
 def _corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", nargs="+", metavar="PATH", help="files or folders to answer from (default: seeds/)")
-    parser.add_argument("--index", metavar="DIR", help="index folder (default: .qa_index/ for the default corpus)")
+    parser.add_argument("--index", metavar="DIR",
+                        help="index folder (default: .qa_index/, or .qa_index/corpora/<hash> for --corpus)")
     _model_options(parser)
 
 
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         "index are reused, so adding a document embeds only what is new.",
     )
     build.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
-    build.add_argument("--out", metavar="DIR", help="index folder (default: .qa_index/)")
+    build.add_argument("--out", metavar="DIR",
+                       help="index folder (default: .qa_index/ for seeds/, .qa_index/corpora/<hash> for others)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     _model_options(build)
 
@@ -104,6 +106,7 @@ def engine_from(args: argparse.Namespace, fast: bool = False):
         model=args.model,
         query_prompt=args.query_prompt,
         passage_prompt=args.passage_prompt,
+        # A corpus named without --index is indexed on demand, in a folder of its own.
         auto_build=None if corpus is None else args.index is None,
         fast_query_encoder=fast,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -125,6 +126,10 @@ class Engine:
         self.corpus = [Path(p) for p in corpus]
         default_corpus = self.corpus == [DEFAULT_CORPUS]
         self.index_dir = Path(index_dir or os.environ.get("QA_INDEX_DIR", DEFAULT_INDEX))
+        if index_dir is None and not default_corpus:
+            # Another corpus gets a folder of its own, so it never replaces the default index.
+            key = hashlib.sha1("\n".join(sorted(str(p.resolve()) for p in self.corpus)).encode()).hexdigest()
+            self.index_dir = self.index_dir / "corpora" / key[:12]
         self.spec = ModelSpec.resolve(model, query_prompt, passage_prompt)
         self.auto_build = default_corpus if auto_build is None else auto_build
         self.evidence = evidence or Evidence()
@@ -317,7 +322,3 @@ class Engine:
     def sentence(self, sentence_id: str):
         """The indexed sentence with this id."""
         return self._sentences_by_id[sentence_id]
-
-    def analyze(self, question: str) -> list[str]:
-        """The index terms of a question (for debugging retrieval)."""
-        return analyze(clean_question(question))

@@ -82,10 +82,6 @@ class Vocabulary:
             far += self._far(list(lone), self.word_vectors, WORD_SIMILARITY)
         return tuple(dict.fromkeys(far))
 
-    def alien_words(self, words: list[str]) -> tuple[str, ...]:
-        """Content words with no verbatim or close counterpart in the corpus."""
-        return self.match(words)[1]
-
     def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 

@@ -145,3 +145,14 @@ def test_default_corpus_rebuilds_a_stale_index(tmp_path):
     (index / "manifest.json").write_text("{}", encoding="utf-8")
     assert Engine(index_dir=index).answer("Kaç işbirliği anlaşması imzalandı?").text.startswith("15")
     assert engine.index.manifest["counts"]["sentences"] == 17
+
+
+def test_another_corpus_gets_its_own_index_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "default"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("date 2025-01-01 Deneme\n\nBahçede 42 kedi vardı.\n", encoding="utf-8")
+    engine = Engine(corpus=docs, auto_build=True)
+    assert engine.index_dir.parent == tmp_path / "default" / "corpora"
+    assert not (tmp_path / "default" / "manifest.json").exists()
+    assert "42" in engine.answer("Bahçede kaç kedi vardı?").text
