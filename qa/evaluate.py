@@ -6,7 +6,7 @@ The core is pure and needs no model: :func:`load_golden` reads a golden file,
 :func:`check_thresholds` and :func:`compare_baseline` decide the outcome, and
 :func:`render_table` / :func:`render_html` show it. :func:`evaluate` runs a
 golden set through an engine (for notebooks and tests); :func:`run_cli` is
-``qa eval``. The definitions of every metric are in ``docs/EVAL.md``.
+``qa eval``. The definitions of every metric are in the README (golden files and ``qa eval``).
 
 Only light modules are imported here (no engine, no model): ``qa.testing``,
 the pytest plugin, imports this module at collection time.
@@ -594,7 +594,7 @@ class PairResult:
     rank: int | None = None
     #: whether the pair counts for hit@k and MRR (answerable, with support_any, answered without error).
     retrieval_scored: bool = False
-    #: whether the cited set supports the answer (None when not judged, see ``docs/EVAL.md``).
+    #: whether the cited set supports the answer (None when not judged, see the README (golden files and ``qa eval``)).
     supported: bool | None = None
     #: per citation, whether it is relevant in ALCE's sense (empty when not judged).
     relevant: list[bool] = field(default_factory=list)
@@ -761,7 +761,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def summarize(results: list[PairResult]) -> dict[str, float | None]:
-    """The metrics of a run (definitions in ``docs/EVAL.md``); ``None`` where a metric does not apply."""
+    """The metrics of a run (definitions in the README (golden files and ``qa eval``)); ``None`` where a metric does not apply."""
     answerable = [r for r in results if r.pair.answerable]
     unanswerable = [r for r in results if r.pair.unanswerable]
     abstained = [r for r in results if r.abstained]

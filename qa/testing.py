@@ -91,7 +91,7 @@ def failure_message(pair: GoldenPair, answer: Answer, reasons: list[str]) -> str
 
 
 def assert_golden(pair: GoldenPair, answer: Answer, sentence_text: SentenceLookup = None) -> None:
-    """Raise AssertionError unless ``answer`` passes ``pair`` (see ``docs/EVAL.md``).
+    """Raise AssertionError unless ``answer`` passes ``pair`` (see the README (golden files and ``qa eval``)).
 
     The message shows the question, the answer, its citations (numbered) and
     what was expected. ``sentence_text`` (optional) maps sentence ids to text;
