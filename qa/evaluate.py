@@ -594,7 +594,7 @@ class PairResult:
     rank: int | None = None
     #: whether the pair counts for hit@k and MRR (answerable, with support_any, answered without error).
     retrieval_scored: bool = False
-    #: whether the cited set supports the answer (None when not judged, see the README (golden files and ``qa eval``)).
+    #: whether the cited set supports the answer (None when not judged, see the README).
     supported: bool | None = None
     #: per citation, whether it is relevant in ALCE's sense (empty when not judged).
     relevant: list[bool] = field(default_factory=list)
@@ -761,7 +761,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def summarize(results: list[PairResult]) -> dict[str, float | None]:
-    """The metrics of a run (definitions in the README (golden files and ``qa eval``)); ``None`` where a metric does not apply."""
+    """The metrics of a run (defined in the README); ``None`` where a metric does not apply."""
     answerable = [r for r in results if r.pair.answerable]
     unanswerable = [r for r in results if r.pair.unanswerable]
     abstained = [r for r in results if r.abstained]
