@@ -31,6 +31,7 @@ TURKISH_STOPWORDS = frozenset(
     oldu olur olmuş tarafından arasında ait tarihte tarihinde tarihli tane adet
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
+    kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -42,7 +43,7 @@ ENGLISH_STOPWORDS = frozenset(
     shall may might has have had not no yes so if any some also
     name full mentioned mention according article articles news story report text say said tell
     told describe described call called regarding concerning via through during between among
-    against per towards toward within without
+    against per towards toward within without besides except apart aside else
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.analysis import analyze, casefold_tr, content_tokens, strip_suffix, tokenize
+from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
 from qa.constraints import (
     asked_units,
     asks_about_the_future,
+    counted_noun,
     has_unit,
     is_about_the_document,
     next_event_missing,
     numbers_missing,
+    ordinal_conflict,
     role_missing,
+    unit_words,
 )
 from qa.questions import (
     DATE,
@@ -32,15 +35,20 @@ from qa.questions import (
     Fact,
     asked_kind,
     asks_for_a_day,
+    asks_for_a_year,
     find_facts,
     format_date,
     is_absolute_date,
+    names_a_year,
     rank_facts,
     titled_names,
 )
 from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
+_LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|premier|prime minister")
+_WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
+                        r"\b(?:meet|met|talk|talked|spoke|speak|hold|held)\w* (?:talks )?with\b")
 FULL_NAME = re.compile(r"full name|tam ad")
 
 
@@ -67,6 +75,7 @@ class Evidence:
     alien_override_dense: float = 0.45  # ... is fatal below this dense score
     name_ratio: float = 0.45  # who/where: look for a name in hits down to this ratio
     strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
+    title_ratio: float = 0.3  # who: a name titled with the question's country, in hits down to this ratio
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,55 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
         facts = fresh
     if kind == DATE and asks_for_a_day(question):
         facts = [f for f in facts if is_absolute_date(f.text)]
+    if kind == DATE and asks_for_a_year(question):
+        facts = [f for f in facts if names_a_year(f.text)]
     facts = rank_facts(facts, hit.sentence.text, set(analyze(question)), question)
     if kind == PERSON and FULL_NAME.search(asked):
         facts.sort(key=lambda f: -len(f.text.split()))
     return facts[0] if facts else None
+
+
+def _title_words(sentence: str, fact: Fact) -> set[str]:
+    """Folded prefixes of the capitalised words just before a name ("Azerbaycan Cumhurbaşkanı")."""
+    before = re.findall(r"[^\W\d_]+", sentence[max(0, fact.start - 40):fact.start])[-3:]
+    return {fold_ascii(casefold_tr(w))[:5] for w in before if w[0].isupper()}
+
+
+def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
+    """"Azerbaycan'ın devlet başkanı kim?": the name whose title names the question's country.
+
+    Only for short questions about who holds a post; not for "with whom"
+    questions, which ask for the other party.
+    """
+    folded = casefold_tr(question)
+    if _WITH_WHOM.search(folded) or not _LEADER.search(fold_ascii(folded)) or len(content_tokens(question)) > 4:
+        return None
+    asked = {fold_ascii(w)[:5] for w in tokenize(question) if len(w) >= 5}
+    for hit in hits:
+        if hit.score < floor:
+            break
+        for fact in find_facts(hit.sentence.text, PERSON):
+            if asked & _title_words(hit.sentence.text, fact) and not asked & {fold_ascii(w)[:5] for w in
+                                                                             tokenize(fact.text)}:
+                return hit, fact
+    return None
+
+
+def _first_statement(fact: Fact, primary: Hit, hits: list[Hit], floor: float) -> tuple[Hit, Fact]:
+    """The earliest retrieved sentence stating the same quantity: a conclusion restates the lead."""
+    number = re.search(r"\d+(?:[.,]\d+)*", fact.text)
+    nouns = [strip_suffix(w)[:5] for w in tokenize(fact.text) if w.isalpha()]
+    if not number or not nouns:
+        return primary, fact
+    for hit in sorted(hits, key=lambda h: h.sentence.start):
+        if (hit.sentence.source != primary.sentence.source or hit.sentence.start >= primary.sentence.start
+                or hit.score < floor):
+            continue
+        for other in find_facts(hit.sentence.text, QUANTITY):
+            words = [strip_suffix(w)[:5] for w in tokenize(other.text) if w.isalpha()]
+            if number.group() in other.text and nouns[-1] in words:
+                return hit, other
+    return primary, fact
 
 
 def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: float,
@@ -192,6 +246,8 @@ def assemble(
     unsupported_names: tuple[str, ...] = (),
     alien_share: float = 0.0,
     plain: bool = False,
+    alien: tuple[str, ...] = (),
+    missing_role: str = "",
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -201,7 +257,9 @@ def assemble(
     question in another language than the corpus; ``unsupported_names`` are
     names in the question that the corpus does not mention; ``alien_share``
     is the share of the question's term weight in words the corpus does not
-    know at all ("nüfus" in a question about trade).
+    know at all ("nüfus" in a question about trade), ``alien`` those words;
+    ``missing_role`` a role the question names and the corpus never mentions
+    ("bakan" when no minister appears).
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
@@ -215,9 +273,17 @@ def assemble(
     if kind == TITLE and date_hit is not None:
         title = date_hit.sentence.text.split(" ", 2)[-1] if document_date else date_hit.sentence.text
         return Assembled(f"{title} [1]\n\n{date_hit.sentence.text} [1]", [date_hit], False, title)
+    if missing_role:
+        return _abstain(f"asks about a {missing_role}; the article names none")
     ok, reason = _supported(best, evidence, foreign, plain)
     if not ok:
         return _abstain(reason)
+    counted = counted_noun(question) if kind == QUANTITY else ""
+    if counted and counted in alien and not unit_words([counted]):
+        return _abstain(f"asks how many {counted}; the article never mentions any")
+    conflict = ordinal_conflict(question, [h.sentence.text for h in body])
+    if conflict:
+        return _abstain(f"asks about {conflict}; the article only has another one")
     if unsupported_names and top.dense < evidence.name_override_dense:
         return _abstain(f"the article does not mention {', '.join(unsupported_names)}")
 
@@ -225,6 +291,8 @@ def assemble(
     units = asked_units(question) if kind == QUANTITY else []
     if kind == LIST:
         primary, fact = _longest_list(question, body[:3], evidence.name_ratio * top.score) or (top, None)
+    elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
+        primary, fact = titled
     elif kind:
         # Numbers and dates are everywhere: only the best sentences may give them.
         # Ordinals and names are rare enough to look further down.
@@ -246,10 +314,14 @@ def assemble(
         elif fact is None:
             unit = f" in {'/'.join(units)}" if units else ""
             return _abstain(f"no {kind}{unit} in the best sentences")
+    if fact is not None and kind == QUANTITY:
+        primary, fact = _first_statement(fact, primary, body, evidence.name_ratio * top.score)
     # A fact in the asked unit or an ordinal pins the answer down; without one,
     # a question mostly about words the article never uses is not answered.
     pinned = fact is not None and (bool(units) or kind == ORDINAL)
     max_alien = evidence.max_alien_share_foreign if foreign else evidence.max_alien_share
+    # Even a fact in the asked unit does not answer a question mostly about unknown words.
+    pinned = pinned and alien_share < evidence.max_alien_share_foreign
     if not pinned and alien_share >= max_alien and top.dense < evidence.alien_override_dense:
         return _abstain(f"{alien_share:.0%} of the question is about words the article does not use")
     role = role_missing(question, primary.sentence.text) if kind == PERSON else ""

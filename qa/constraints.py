@@ -8,6 +8,7 @@ name; otherwise the loosely related sentence is not evidence.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from index.analysis import STOPWORDS, casefold_tr, strip_suffix
 
@@ -59,7 +60,14 @@ ROLES = {
 
 _NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
 _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
-_FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b")
+_FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
+                     r"\bplanlan\w*|\bhedeflen\w*|\bbekleniyor\b|\bplanned\b|\bexpected\b|\bscheduled\b")
+# "ilk"/"first" is too common to be demanded of the evidence ("ilk olarak"); it
+# only conflicts with another ordinal on the same noun ("ilk toplantı" vs "2. Toplantısı").
+_FIRST = {"ilk": "1", "birinci": "1", "first": "1"}
+_COUNTED = re.compile(r"(?<!yüzde )\b(?:kaç|kac|how many|number of)\s+([^\W\d_]+(?:['’][^\W\d_]+)?)")
+# "kaç arttı", "kaç büyüdü": a verb after "kaç" counts nothing named.
+_VERB_END = re.compile(r"(?:[dt][ıiuü](?:r|k|m|n|lar|ler)?|m[ıiuü]ş\w*|[ae]c[ae]k\w*|[ıiuü]?yor\w*|m[ae]k)$")
 
 
 def question_numbers(question: str) -> tuple[set[str], set[str]]:
@@ -108,6 +116,38 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
     missing = [n for n in sorted(cardinals) if n not in stated]
     missing += [f"{n}." for n in sorted(ordinals) if n not in stated_ordinals]
     return missing
+
+
+def _ordinal_nouns(text: str) -> set[tuple[str, str]]:
+    """(ordinal, noun prefix) pairs: "2. Toplantısı" -> ("2", "topla"); "ilk toplantı" -> ("1", "topla")."""
+    words = _WORD.findall(casefold_tr(text))
+    pairs = set()
+    for word, following in pairwise(words):
+        bare = strip_suffix(word)
+        match = _ORDINAL_SUFFIX.match(word)
+        number = match.group(1) if match else _ORDINALS.get(bare) or _FIRST.get(bare)
+        if number and following[0].isalpha():
+            pairs.add((number, strip_suffix(following)[:5]))
+    return pairs
+
+
+def ordinal_conflict(question: str, sentences: list[str]) -> str:
+    """The question's "ilk toplantı" when the evidence only knows a "2. Toplantısı" ("" if none)."""
+    asked = _ordinal_nouns(question)
+    stated = set().union(*(_ordinal_nouns(s) for s in sentences)) if sentences else set()
+    for number, noun in sorted(asked):
+        others = {n for n, other in stated if other == noun}
+        if others and number not in others:
+            return f"{number}. {noun}…"
+    return ""
+
+
+def counted_noun(question: str) -> str:
+    """What a "kaç X / how many X" question counts, suffix removed ("" if it counts nothing named)."""
+    match = _COUNTED.search(casefold_tr(question))
+    if not match or _VERB_END.search(match.group(1)):
+        return ""
+    return strip_suffix(match.group(1))
 
 
 def unit_words(words: list[str]) -> frozenset[str]:

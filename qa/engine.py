@@ -27,7 +27,7 @@ from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import excluded_words, name_candidates, unit_words
+from qa.constraints import excluded_words, name_candidates, role_missing, unit_words
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
@@ -151,6 +151,7 @@ class Engine:
                                          lexical_texts=lexical_texts(self.index.documents))
         self.by_source = {d.source: d for d in self.index.documents}
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
+        self._corpus_text = casefold_tr("\n".join(d.text for d in self.index.documents))
         self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False))
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
@@ -253,6 +254,8 @@ class Engine:
             foreign=found.english,
             unsupported_names=self._unsupported_names(found.question, found.english),
             alien_share=found.alien_share,
+            alien=found.alien,
+            missing_role=role_missing(found.question, self._corpus_text),
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )

@@ -33,8 +33,10 @@ _ASKS = [
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
-    (PERSON, r"\bkim(?:dir|ler|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|\bhangi (?:lider|cumhurbaşkanı|isim|bakan)|"
-             r"\bwhich (?:leader|president|person|official)\b|\bfull name\b|\btam adı\b"),
+    (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
+             r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"
+             r"\bwhich (?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
+             r"\bfull name\b|\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
@@ -65,6 +67,8 @@ _ABSOLUTE_DATE = re.compile(
 )
 _ASKS_DAY = re.compile(r"hangi (?:gun|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:date|day)\b|\bon what date\b|"
                        r"\bwhich (?:date|day)\b|kaçında")
+_ASKS_YEAR = re.compile(r"hangi yil|\bwhat year\b|\bwhich year\b|\bin what year\b|\bkac yilinda\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:geçen|bu|önceki|last|this) yıl|\blast year\b", re.IGNORECASE)
 _TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
     r"ekim|kasım|aralık)(?:\s+\d{4})?\b|\b(?:19|20)\d{2}\b|\bgeçen yıl\b|\bson \d+ yıl(?:da)?\b|"
@@ -137,6 +141,16 @@ def asked_kind(question: str) -> str | None:
 def asks_for_a_day(question: str) -> bool:
     """A date question that wants a calendar date, not "last year" or "soon"."""
     return bool(_ASKS_DAY.search(fold_ascii(casefold_tr(question))))
+
+
+def asks_for_a_year(question: str) -> bool:
+    """A date question that wants a year ("hangi yıl", "what year"), not "soon"."""
+    return bool(_ASKS_YEAR.search(fold_ascii(casefold_tr(question))))
+
+
+def names_a_year(text: str) -> bool:
+    """The time phrase pins a year: "2024", "geçen yıl", "last year"."""
+    return bool(_YEAR.search(text))
 
 
 def is_absolute_date(text: str) -> bool:

@@ -104,3 +104,43 @@ def test_fusion_keeps_absolute_levels():
     assert fused[2] == 0.0
     assert fused[1] > fused[0] * 0.9
     assert np.all(fuse(dense, np.zeros(3), coverage) == 0.6 * dense)
+
+
+LEAD = ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev arasında "
+        "15 işbirliği anlaşması imzalandı.")
+END = "İmzalanan 15 anlaşma ve liderlerin ortak taahhütleri yeni bir dönemin başlangıcı olarak değerlendiriliyor."
+
+
+def placed(text, score, start, n):
+    sentence = Sentence(f"doc#{n}", "doc.txt", start, start + len(text), text, "", 0, "body")
+    return Hit(sentence, score, 0.5, 0.6, 1.0)
+
+
+def test_a_quantity_restated_in_the_conclusion_is_cited_where_first_stated():
+    result = assemble("Kaç anlaşma imzalandı?", [placed(END, 0.6, 900, 2), placed(LEAD, 0.45, 0, 1)])
+    assert result.cited[0].sentence.text == LEAD
+    assert result.fact == "15 işbirliği anlaşması"
+
+
+def test_who_holds_a_post_takes_the_name_titled_with_the_asked_country():
+    hits = [hit("Liderler önce baş başa görüştü.", 0.6, n=1), hit(LEAD, 0.25, n=2)]
+    assert assemble("azerbaycanin devlet baskani kimdi", hits).fact == "İlham Aliyev"
+    assert assemble("Who was the Azerbaijani leader?", hits).fact == "İlham Aliyev"
+    assert assemble("Kazakistan'ın cumhurbaşkanı kimdir?", hits).fact == "Kasım Cömert Tokayev"
+
+
+def test_abstains_on_an_unknown_role_a_counted_unknown_or_another_ordinal():
+    hits = [hit(LEAD, 0.6, n=1)]
+    assert assemble("Which ministers signed?", hits, missing_role="bakan").abstained
+    counted = assemble("Kaç hastane inşa edilecek?", hits, alien=("hastane",))
+    assert counted.abstained and "hastane" in counted.reason
+    assert not assemble("Kaç anlaşma imzalandı?", hits, alien=("hastane",)).abstained
+    council = [hit("Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti.", 0.6, n=3)]
+    assert assemble("Yüksek Konsey'in ilk toplantısı nerede yapıldı?", council).abstained
+
+
+def test_a_year_question_is_not_answered_by_a_vague_time():
+    soon = [hit("Yakın gelecekte ticaret hacmini 2 katına çıkarmayı hedefliyoruz.", 0.6, n=1)]
+    result = assemble("Hedefe hangi yıl ulaşılması planlanıyor?", soon, date_hit=hit(TITLE, 0.2, kind="title", n=0),
+                      document_date="2025-10-21")
+    assert result.abstained

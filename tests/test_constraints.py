@@ -5,10 +5,12 @@ import pytest
 from qa.constraints import (
     asked_units,
     asks_about_the_future,
+    counted_noun,
     is_about_the_document,
     name_candidates,
     next_event_missing,
     numbers_missing,
+    ordinal_conflict,
     role_missing,
     unit_words,
 )
@@ -77,3 +79,25 @@ def test_percentages_answer_rates_only():
     facts = find_facts(sentence, QUANTITY)
     assert rank_facts(facts, sentence, set(), "Ne kadar yük taşındı?")[0].text == "4,5 milyon tona"
     assert rank_facts(facts, sentence, set(), "Trafik yüzde kaç arttı?")[0].text == "yüzde 62"
+
+
+def test_first_conflicts_only_with_another_ordinal_on_the_same_noun():
+    council = ["Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti.", "İlk transit yük olarak tahıl gitti."]
+    assert ordinal_conflict("Yüksek Konsey'in ilk toplantısı nerede yapıldı?", council) == "1. topla…"
+    assert ordinal_conflict("Konseyin üçüncü toplantısı ne zaman?", council) == "3. topla…"
+    assert ordinal_conflict("Konseyin ikinci toplantısına kim başkanlık etti?", council) == ""
+    assert ordinal_conflict("İlk transit yük olarak ne gönderildi?", council) == ""
+    assert ordinal_conflict("Liderler ilk olarak ne yaptı?", council) == ""
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("Kaç hastane inşa edilecek?", "hastane"),
+    ("How many hospitals will be built?", "hospitals"),
+    ("Kac anlasma imzalandi", "anlasma"),
+    ("Ticaret hacmi kaç kat artacak?", "kat"),
+    ("Yük trafiği yüzde kaç büyüdü?", ""),
+    ("Ticaret kaç arttı?", ""),
+    ("Ne kadar petrol taşındı?", ""),
+])
+def test_the_counted_noun_of_a_how_many_question(question, noun):
+    assert counted_noun(question) == noun
