@@ -44,6 +44,7 @@ ENGLISH_STOPWORDS = frozenset(
     name full mentioned mention according article articles news story report text say said tell
     told describe described call called regarding concerning via through during between among
     against per towards toward within without besides except apart aside else
+    st nd rd th co
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep
@@ -134,7 +135,9 @@ def stem(token: str, method: str = DEFAULT_STEMMER) -> str:
     if method == "snowball":
         return fold_ascii(_snowball().stemWord(token))
     if method == "snowball5":
-        return fold_ascii(_snowball().stemWord(token)[:5])
+        stemmed = fold_ascii(_snowball().stemWord(token)[:5])
+        # "hacmi" (possessive left on) and "hacm" (from "hacmini") are one word.
+        return stemmed[:4] if len(stemmed) == 5 and stemmed[4] in "iu" else stemmed
     raise ValueError(f"unknown stemmer {method!r}; choose one of {', '.join(STEMMERS)}")
 
 

@@ -24,7 +24,7 @@ _ORDINALS = {
     "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "twentieth": "20",
 }
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th|\.)$")
-_WORD = re.compile(r"\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD = re.compile(r"\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)*\.?|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # Each unit's forms; forms of five letters or more also match as prefixes ("dolara").
 UNITS = {
