@@ -76,6 +76,7 @@ class Evidence:
     name_ratio: float = 0.45  # who/where: look for a name in hits down to this ratio
     strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
     title_ratio: float = 0.3  # who: a name titled with the question's country, in hits down to this ratio
+    wide_coverage: float = 0.5  # a number further down counts if its sentence covers this much of the question
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,19 @@ def _on_focus(hit: Hit, hits: list[Hit]) -> bool:
     return hit.focus is not False or not any(h.focus for h in hits)
 
 
+def _covers(hit: Hit, best: Hit) -> bool:
+    """The hit has every question word the best sentence has: a number in it is about the same thing.
+
+    "How much uranium was shipped last year?": the uranium sentence has no
+    number, and the corridor sentence's tonnage is not about uranium.
+    """
+    if hit is best:
+        return True
+    missing = best.matched - hit.matched
+    # One word short of three or more is tolerated.
+    return not missing or (len(missing) == 1 and len(best.matched) > 2)
+
+
 def _abstain(reason: str) -> Assembled:
     return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
@@ -307,6 +321,16 @@ def assemble(
             if fact:
                 primary = hit
                 break
+        if fact is None and exact:
+            # A lower sentence with all the words of the best one may still hold the number.
+            for hit in body[1:]:
+                if hit.score < evidence.name_ratio * top.score:
+                    break
+                if hit is not best and hit.lexical >= evidence.wide_coverage and _covers(hit, best):
+                    fact = _pick_fact(hit, kind, question, units)
+                    if fact:
+                        primary = hit
+                        break
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
         if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:

@@ -28,6 +28,8 @@ class Hit:
     bm25: float
     #: the sentence has the question's most specific known word (None: no such word)
     focus: bool | None = None
+    #: which of the question's topical words (by position) the sentence has
+    matched: frozenset[int] = frozenset()
 
 
 def fuse(dense: np.ndarray, bm25: np.ndarray, coverage: np.ndarray,
@@ -145,9 +147,11 @@ class HybridRetriever:
                      self.dense_weight, 1.0 - self.dense_weight)
         order = np.argsort(-fused, kind="stable")[:k]
         focus = self.focus_group(topical)
+        known_groups = [(n, g) for n, g in enumerate(topical) if any(t in self.idf for t in g)]
         return [
             Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]),
-                None if focus is None else bool(focus & self.terms[i]))
+                None if focus is None else bool(focus & self.terms[i]),
+                frozenset(n for n, g in known_groups if g & self.terms[i]))
             for i in order
         ]
 
