@@ -32,7 +32,7 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
-    toplam toplamda
+    toplam toplamda unvan unvanı
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -45,7 +45,7 @@ ENGLISH_STOPWORDS = frozenset(
     name full mentioned mention according article articles news story report text say said tell
     told describe described call called regarding concerning via through during between among
     against per towards toward within without besides except apart aside else
-    st nd rd th co total last ago along across over upon
+    st nd rd th co total last ago along across over upon title position
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

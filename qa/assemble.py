@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
 from qa.constraints import (
     asked_units,
+    asks_about_an_earlier_event,
     asks_about_the_future,
     counted_noun,
     has_unit,
@@ -20,6 +21,7 @@ from qa.constraints import (
     next_event_missing,
     numbers_missing,
     ordinal_conflict,
+    relative_year_conflict,
     role_missing,
     unit_words,
 )
@@ -30,6 +32,7 @@ from qa.questions import (
     ORGANISATION,
     PERSON,
     PLACE,
+    POSITION,
     QUANTITY,
     TITLE,
     Fact,
@@ -69,6 +72,7 @@ class Evidence:
     second_ratio: float = 0.97  # ... when it scores this close to the first
     fact_ratio: float = 0.80  # prefer a lower hit holding the asked fact, down to this ratio
     date_coverage: float = 0.3  # question terms the best sentence must cover to take the article's date
+    date_coverage_foreign: float = 0.6  # ... in a question in another language (looser word matches)
     name_override_dense: float = 0.5  # a name the corpus lacks is fatal below this dense score
     max_alien_share: float = 0.4  # question weight in words unknown to the corpus ...
     max_alien_share_foreign: float = 0.55  # ... in a question in another language
@@ -123,6 +127,9 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
         if not fresh and kind == PERSON and len(content_tokens(question)) <= 2:
             fresh = [f for f in titled_names(hit.sentence.text) if asked_words & _words(f.text)]
         facts = fresh
+    if kind == POSITION:
+        # The title of the person the question names: the words right after it.
+        facts = [f for f in facts if asked_words & _words(hit.sentence.text[f.end:f.end + 40])]
     if kind == DATE and asks_for_a_day(question):
         facts = [f for f in facts if is_absolute_date(f.text)]
     if kind == DATE and asks_for_a_year(question):
@@ -241,9 +248,11 @@ def _document_date(question: str, top: Hit, date_hit: Hit | None, document_date:
         return _abstain("no date in the best sentences and no document date")
     if asks_about_the_future(question):
         return _abstain("asks when something will happen; the article's date does not say")
-    about_article = is_about_the_document(question) or (
-        top.dense >= evidence.weak_dense if foreign else top.lexical >= evidence.date_coverage
-    )
+    if asks_about_an_earlier_event(question):
+        return _abstain("asks when something first happened; the article's date does not say")
+    about_article = (is_about_the_document(question)
+                     or top.lexical >= (evidence.date_coverage_foreign if foreign else evidence.date_coverage)
+                     or (foreign and top.dense >= evidence.weak_dense))
     if not about_article:
         return _abstain("no date in the best sentences")
     lead = f"{format_date(document_date)} ({document_date})"
@@ -305,6 +314,13 @@ def assemble(
     units = asked_units(question) if kind == QUANTITY else []
     if kind == LIST:
         primary, fact = _longest_list(question, body[:3], evidence.name_ratio * top.score) or (top, None)
+    elif kind == POSITION:
+        found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
+                 if (f := _pick_fact(hit, kind, question, units))]
+        if not found:
+            return _abstain("no title of the person asked about in the best sentences")
+        # "Azerbaycan Cumhurbaşkanı" says more than a bare "Cumhurbaşkanı".
+        primary, fact = max(found, key=lambda pair: len(pair[1].text.split()))
     elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
         primary, fact = titled
     elif kind:
@@ -351,6 +367,9 @@ def assemble(
     role = role_missing(question, primary.sentence.text) if kind == PERSON else ""
     if role:
         return _abstain(f"asks for a {role}; the best sentence names none")
+    when = relative_year_conflict(question, primary.sentence.text) if fact is not None else ""
+    if when:
+        return _abstain(f"asks about {when}; the best sentence speaks of another")
     missing = numbers_missing(question, primary.sentence.text)
     if missing:
         return _abstain(f"the best sentence does not state {', '.join(missing)}")

@@ -61,7 +61,16 @@ ROLES = {
 _NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
 _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
 _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
-                     r"\bplanlan\w*|\bhedeflen\w*|\bbekleniyor\b|\bplanned\b|\bexpected\b|\bscheduled\b")
+                     r"\bplanlan\w*|\bhedeflen\w*|\bbekleniyor\b|\bplan\w*|\bexpect\w*|\bscheduled\b|\baim\w*|\btarget\w*")
+# "When was the treaty originally signed?" asks about an earlier event than the one reported.
+_EARLIER = re.compile(r"\boriginally\b|\bfirst (?:signed|held|established|founded)\b|\bestablished\b|\bfounded\b|"
+                      r"\bilk (?:kez|defa|olarak)\b|\bilk imza\w*|\bkuruldu\w*|\bkurulu[sş]\w*")
+# Relative years: a "this year" question is not answered by a "last year" figure.
+_RELATIVE_YEARS = {
+    "last": re.compile(r"\bgeçen (?:yıl|sene)\w*|\blast year\b|\bgecen (?:yil|sene)\w*"),
+    "this": re.compile(r"\bbu (?:yıl|sene)\w*|\bthis year\b|\bbu (?:yil|sene)\w*"),
+    "next": re.compile(r"\bgelecek (?:yıl|sene)\w*|\bönümüzdeki (?:yıl|sene)\w*|\bnext year\b"),
+}
 # "ilk"/"first" is too common to be demanded of the evidence ("ilk olarak"); it
 # only conflicts with another ordinal on the same noun ("ilk toplantı" vs "2. Toplantısı").
 _FIRST = {"ilk": "1", "birinci": "1", "first": "1"}
@@ -201,6 +210,20 @@ def is_about_the_document(question: str) -> bool:
 def next_event_missing(question: str, sentence: str) -> bool:
     """The question asks about the next event, and the sentence speaks of no future one."""
     return bool(_NEXT.search(casefold_tr(question))) and not _NEXT_IN_TEXT.search(casefold_tr(sentence))
+
+
+def asks_about_an_earlier_event(question: str) -> bool:
+    return bool(_EARLIER.search(casefold_tr(question)))
+
+
+def relative_year_conflict(question: str, sentence: str) -> str:
+    """The question's "this year" when the sentence speaks of another year only ("" if no conflict)."""
+    folded_q, folded_s = casefold_tr(question), casefold_tr(sentence)
+    asked = {name for name, pattern in _RELATIVE_YEARS.items() if pattern.search(folded_q)}
+    stated = {name for name, pattern in _RELATIVE_YEARS.items() if pattern.search(folded_s)}
+    if asked and stated and not asked & stated:
+        return f"{'/'.join(sorted(asked))} year"
+    return ""
 
 
 def asks_about_the_future(question: str) -> bool:

@@ -309,6 +309,8 @@ class Engine:
         """Names in a question that the corpus does not mention."""
         later = name_candidates(question)
         if english:
+            # Short acronyms differ between languages ("AI" is "YZ", "EU" is "AB").
+            later = [n for n in later if not (n.isupper() and len(n) <= 3)]
             return self.vocabulary.unsupported_names(later, foreign=True)
         first = name_candidates(question, first=True)
         start = first[0] if len(first) > len(later) else ""

@@ -16,6 +16,7 @@ QUANTITY, DATE, PERSON, PLACE, TITLE = "quantity", "date", "person", "place", "t
 ORDINAL = "ordinal"
 LIST = "list"
 ORGANISATION = "organisation"
+POSITION = "position"
 
 _ASKS = [
     (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
@@ -24,6 +25,8 @@ _ASKS = [
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (ORGANISATION, r"\bwhich (?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
                    r"\bhangi (?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
+    (POSITION, r"\bwhat (?:title|position|post|office|role) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
+               r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
     (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
@@ -171,6 +174,8 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         matches = _TIME.finditer(sentence)
     elif kind == PERSON:
         return [_after_title(m) for m in proper_phrases(sentence) if _is_person(sentence, m)]
+    elif kind == POSITION:
+        return positions(sentence)
     elif kind == PLACE:
         # A place: a place word or a locative/dative/ablative suffix on the name, or
         # a spatial word after it ("Azerbaycan üzerinden"); "Kazakistan-Azerbaycan
@@ -199,6 +204,17 @@ def _is_person(sentence: str, match: re.Match) -> bool:
     if any(word in folded for word in _NOT_PERSON):
         return False
     return titled or (len(name.split()) >= 2 and "-" not in name)
+
+
+def positions(sentence: str) -> list[Fact]:
+    """The titles before names: "Azerbaycan Cumhurbaşkanı" of "Azerbaycan Cumhurbaşkanı İlham Aliyev"."""
+    found = []
+    for match in proper_phrases(sentence):
+        name = _after_title(match)
+        if name.text != match.group():
+            title = sentence[match.start():name.start].rstrip()
+            found.append(Fact(POSITION, title, match.start(), match.start() + len(title)))
+    return found
 
 
 def titled_names(sentence: str) -> list[Fact]:

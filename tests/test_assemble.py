@@ -144,3 +144,10 @@ def test_a_year_question_is_not_answered_by_a_vague_time():
     result = assemble("Hedefe hangi yıl ulaşılması planlanıyor?", soon, date_hit=hit(TITLE, 0.2, kind="title", n=0),
                       document_date="2025-10-21")
     assert result.abstained
+
+
+def test_the_title_of_the_person_asked_about_with_the_fullest_wording():
+    hits = [hit("Cumhurbaşkanı İlham Aliyev ise halkların kardeş olduğunu söyledi.", 0.5, n=1), hit(LEAD, 0.45, n=2)]
+    result = assemble("What title does İlham Aliyev hold?", hits)
+    assert result.fact == "Azerbaycan Cumhurbaşkanı"
+    assert result.cited[0].sentence.text == LEAD

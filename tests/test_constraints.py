@@ -4,6 +4,7 @@ import pytest
 
 from qa.constraints import (
     asked_units,
+    asks_about_an_earlier_event,
     asks_about_the_future,
     counted_noun,
     is_about_the_document,
@@ -11,10 +12,22 @@ from qa.constraints import (
     next_event_missing,
     numbers_missing,
     ordinal_conflict,
+    relative_year_conflict,
     role_missing,
     unit_words,
 )
-from qa.questions import LIST, ORDINAL, PERSON, QUANTITY, asked_kind, find_facts, rank_facts, titled_names
+from qa.questions import (
+    LIST,
+    ORDINAL,
+    PERSON,
+    POSITION,
+    QUANTITY,
+    asked_kind,
+    find_facts,
+    positions,
+    rank_facts,
+    titled_names,
+)
 
 
 def test_ordinals_must_match_but_cardinal_words_do_not_constrain():
@@ -101,3 +114,21 @@ def test_first_conflicts_only_with_another_ordinal_on_the_same_noun():
 ])
 def test_the_counted_noun_of_a_how_many_question(question, noun):
     assert counted_noun(question) == noun
+
+
+def test_relative_years_conflict_and_earlier_events():
+    last_year = "Geçen yıl BTC üzerinden 1,5 milyon ton Kazak petrolü taşındı."
+    assert relative_year_conflict("Bu yıl kaç ton petrol taşınacak?", last_year) == "this year"
+    assert relative_year_conflict("How much oil was shipped last year?", last_year) == ""
+    assert relative_year_conflict("Kaç ton petrol taşındı?", last_year) == ""
+    assert asks_about_an_earlier_event("When was the treaty originally signed?")
+    assert asks_about_an_earlier_event("Anlaşma ilk kez ne zaman imzalandı?")
+    assert not asks_about_an_earlier_event("Anlaşmalar ne zaman imzalandı?")
+
+
+def test_the_position_a_person_holds():
+    assert asked_kind("What title does İlham Aliyev hold?") == POSITION
+    assert asked_kind("Tokayev'in unvanı nedir?") == POSITION
+    assert asked_kind("What is the title of the article?") != POSITION
+    lead = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
+    assert [f.text for f in positions(lead)] == ["Kazakistan Cumhurbaşkanı", "Azerbaycan Cumhurbaşkanı"]
