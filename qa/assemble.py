@@ -271,6 +271,7 @@ def assemble(
     plain: bool = False,
     alien: tuple[str, ...] = (),
     missing_role: str = "",
+    mentioned: tuple[str, ...] = (),
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -282,14 +283,17 @@ def assemble(
     is the share of the question's term weight in words the corpus does not
     know at all ("nüfus" in a question about trade), ``alien`` those words;
     ``missing_role`` a role the question names and the corpus never mentions
-    ("bakan" when no minister appears).
+    ("bakan" when no minister appears); ``mentioned`` names the conversation
+    already gave (the previous answer), which are not the answer again.
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
         return _abstain("nothing retrieved")
     body = [h for h in hits if h.sentence.kind == "body"] or hits
     best = body[0]  # evidence is judged on retrieval alone, before the answer-type bonus
-    body = rerank_by_kind(question, body, kind, evidence.kind_bonus, evidence.fact_ratio)
+    # Names the conversation already gave ("he" = Tokayev) are not the answer either.
+    asked = " ".join([question, *mentioned])
+    body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)
@@ -316,7 +320,7 @@ def assemble(
         primary, fact = _longest_list(question, body[:3], evidence.name_ratio * top.score) or (top, None)
     elif kind == POSITION:
         found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
-                 if (f := _pick_fact(hit, kind, question, units))]
+                 if (f := _pick_fact(hit, kind, asked, units))]
         if not found:
             return _abstain("no title of the person asked about in the best sentences")
         # "Azerbaycan Cumhurbaşkanı" says more than a bare "Cumhurbaşkanı".
@@ -333,7 +337,7 @@ def assemble(
                 break
             if exact and not _on_focus(hit, body[:3]):
                 continue
-            fact = _pick_fact(hit, kind, question, units)
+            fact = _pick_fact(hit, kind, asked, units)
             if fact:
                 primary = hit
                 break
@@ -343,7 +347,7 @@ def assemble(
                 if hit.score < evidence.name_ratio * top.score:
                     break
                 if hit is not best and hit.lexical >= evidence.wide_coverage and _covers(hit, best):
-                    fact = _pick_fact(hit, kind, question, units)
+                    fact = _pick_fact(hit, kind, asked, units)
                     if fact:
                         primary = hit
                         break

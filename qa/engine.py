@@ -58,6 +58,7 @@ class _Analysis:
     alien: tuple[str, ...]
     alien_share: float
     follow_up: bool
+    mentioned: tuple[str, ...]
     ranked: list[Hit]
     timings: dict[str, float]
 
@@ -199,6 +200,13 @@ class Engine:
 
     # -- answering ------------------------------------------------------------------------
 
+    def _previous_names(self, previous: list[str]) -> tuple[str, ...]:
+        """Names the previous answer gave ("Kasım Cömert Tokayev"): what "he" or "there" points to."""
+        if not previous:
+            return ()
+        earlier = self.answer(previous[-1], history=previous[-4:-1])
+        return (earlier.fact,) if earlier.fact and earlier.fact[:1].isupper() else ()
+
     def _analyse(self, question: str, history: list[str] | None) -> _Analysis:
         """Everything about a question that retrieval and assembly need, and the ranking."""
         started = time.perf_counter()
@@ -224,15 +232,19 @@ class Engine:
         if follow_up:
             # Names from the earlier question stand in for "he", "orada", ...; a question
             # with no topic of its own ("Ondan sonra ne yaptılar?") keeps the earlier topic.
+            mentioned = self._previous_names(previous)
             carried = [strip_suffix(casefold_tr(n)) for n in name_candidates(previous[-1])]
+            carried += [w for name in mentioned for w in content_tokens(name)]
             if not self.retriever.has_topic(words):
                 carried += content_tokens(previous[-1])
             alternatives = {**alternatives, **{n: [] for n in carried if n not in alternatives}}
             words = words + carried
+        else:
+            mentioned = ()
         ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words,
                                        not_focus=unit_words(words))
         return _Analysis(question, kind, english, words, alternatives, alien, alien_share, follow_up,
-                         ranked, {"encode_ms": (encoded - started) * 1000,
+                         mentioned, ranked, {"encode_ms": (encoded - started) * 1000,
                                   "retrieve_ms": (time.perf_counter() - encoded) * 1000})
 
     def answer(self, question: str, history: list[str] | None = None, k: int = 5) -> Answer:
@@ -256,6 +268,7 @@ class Engine:
             alien_share=found.alien_share,
             alien=found.alien,
             missing_role=role_missing(found.question, self._corpus_text),
+            mentioned=found.mentioned,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )

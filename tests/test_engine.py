@@ -80,6 +80,12 @@ def test_follow_up_uses_the_conversation(engine):
     assert not result.abstained and "uranyum" in result.citations[0].text
 
 
+def test_a_pronoun_points_at_the_previous_answer(engine):
+    result = engine.answer("And who did he hold talks with?", history=["Who is the president of Kazakhstan?"])
+    assert result.fact == "İlham Aliyev"
+    assert "Tokayev" in result.citations[0].text
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 10_000, "Kaç\x00 anlaşma?", 42])
 def test_bad_questions_raise_a_clear_error(engine, question):
     with pytest.raises(QuestionError):
