@@ -43,12 +43,17 @@ from qa.questions import (
     format_date,
     is_absolute_date,
     names_a_year,
+    other_names,
     rank_facts,
     titled_names,
 )
 from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
+# "hangi şehirde", "which city": a place of that type, never a figurative "where".
+_NAMED_TYPE = re.compile(r"\bhangi (?:şehir|kent|ülke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
+                         r"\bin what (?:city|country)\b")
+_PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
 _LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|premier|prime minister")
 _WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
                         r"\b(?:meet|met|talk|talked|spoke|speak|hold|held)\w* (?:talks )?with\b")
@@ -166,6 +171,13 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
     return None
 
 
+def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
+    """Do the hits name a place or thing the question does not (a country, a pipeline)?"""
+    asked = _words(question)
+    return any(not _words(name) <= asked for hit in hits if hit.score >= floor
+               for name in other_names(hit.sentence.text))
+
+
 def _first_statement(fact: Fact, primary: Hit, hits: list[Hit], floor: float) -> tuple[Hit, Fact]:
     """The earliest retrieved sentence stating the same quantity: a conclusion restates the lead."""
     number = re.search(r"\d+(?:[.,]\d+)*", fact.text)
@@ -197,7 +209,8 @@ def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: floa
     units = asked_units(question) if kind == QUANTITY else []
     floor = within * hits[0].score
     lifted = [
-        (hit.score + (bonus if hit.score >= floor and (kind in (PERSON, PLACE) or _on_focus(hit, hits))
+        (hit.score + (bonus if hit.score >= floor and (kind in (PERSON, PLACE) or (_on_focus(hit, hits)
+                                                                               and _covers(hit, hits[0])))
                       and _pick_fact(hit, kind, question, units) else 0.0),
          -position, hit)
         for position, hit in enumerate(hits)
@@ -335,7 +348,7 @@ def assemble(
         for hit in body[:3] if exact else body:
             if hit.score < ratio * top.score:
                 break
-            if exact and not _on_focus(hit, body[:3]):
+            if exact and not (_on_focus(hit, body[:3]) and _covers(hit, best)):
                 continue
             fact = _pick_fact(hit, kind, asked, units)
             if fact:
@@ -353,6 +366,9 @@ def assemble(
                         break
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
+        if (fact is None and kind == PLACE and _NAMED_TYPE.search(casefold_tr(question))
+                and not _names_beyond(asked, body, evidence.name_ratio * top.score)):
+            return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:
             kind = None  # "nerede" can be figurative; strong evidence still answers
         elif fact is None:
@@ -371,6 +387,8 @@ def assemble(
     role = role_missing(question, primary.sentence.text) if kind == PERSON else ""
     if role:
         return _abstain(f"asks for a {role}; the best sentence names none")
+    if fact is not None and kind == DATE and asks_about_the_future(question) and _PAST.search(casefold_tr(fact.text)):
+        return _abstain(f"asks when something will happen; the best sentence's {fact.text!r} is past")
     when = relative_year_conflict(question, primary.sentence.text) if fact is not None else ""
     if when:
         return _abstain(f"asks about {when}; the best sentence speaks of another")

@@ -36,6 +36,12 @@ UNITS = {
            "yüksekliği", "depth", "length", "height"),
     "yaş": ("yaş", "yaşında", "yaşındadır", "old", "age"),
     "kişi": ("kişi", "kişidir", "people", "inhabitants", "nüfus", "nüfusu", "population"),
+    "megavat": ("megavat", "megawatt", "megawatts", "mw", "gigavat", "gigawatt", "gw", "kilovat", "kilowatt",
+                "kw", "kwh", "mwh"),
+    "avro": ("avro", "euro", "euros", "eur", "€"),
+    "varil": ("varil", "barrel", "barrels"),
+    "metreküp": ("metreküp", "cubic", "m3", "bcm"),
+    "hektar": ("hektar", "hectare", "hectares"),
 }
 
 # Words about the document itself: no sentence mentions them, yet a question
@@ -199,7 +205,8 @@ def has_unit(fact: str, unit: str) -> bool:
     folded = casefold_tr(fact)
     if unit == "km":
         return any(form in folded for form in ("km", "kilometre", "metre", "mil "))
-    return unit in folded
+    return unit in folded or any(re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", folded)
+                                 for form in UNITS.get(unit, ()) if len(form) >= 2 and form != "double")
 
 
 def is_about_the_document(question: str) -> bool:

@@ -33,7 +33,8 @@ _ASKS = [
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
-               r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b"),
+               r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
+               r"\bcapacity\b|\bkapasite"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
@@ -204,6 +205,12 @@ def _is_person(sentence: str, match: re.Match) -> bool:
     if any(word in folded for word in _NOT_PERSON):
         return False
     return titled or (len(name.split()) >= 2 and "-" not in name)
+
+
+def other_names(sentence: str) -> list[str]:
+    """Capitalised names in the sentence that are not people ("Azerbaycan", "Bakü-Tiflis-Ceyhan ...")."""
+    return [m.group() for m in proper_phrases(sentence)
+            if not _is_person(sentence, m) and not _only_capitalised_as_first_word(sentence, m)]
 
 
 def positions(sentence: str) -> list[Fact]:

@@ -151,3 +151,28 @@ def test_the_title_of_the_person_asked_about_with_the_fullest_wording():
     result = assemble("What title does İlham Aliyev hold?", hits)
     assert result.fact == "Azerbaycan Cumhurbaşkanı"
     assert result.cited[0].sentence.text == LEAD
+
+
+URANIUM = "Ayrıca Azerbaycan üzerinden uranyum sevkiyatı gerçekleşti."
+OIL = "Geçen yıl BTC üzerinden 1,5 milyon ton Kazak petrolü Azerbaycan üzerinden taşındı."
+
+
+def matched(text, score, words, n, focus=True):
+    sentence = Sentence(f"doc#{n}", "doc.txt", 0, len(text), text, "", 0, "body")
+    return Hit(sentence, score, 0.5, 0.6, 1.0, focus, frozenset(words))
+
+
+def test_a_number_is_not_taken_from_a_sentence_about_something_else():
+    # The uranium sentence has the question's words (0 Azerbaycan, 1 uranyum) but no number.
+    hits = [matched(URANIUM, 0.52, {0, 1}, 1), matched(OIL, 0.49, {0, 2}, 2)]
+    assert assemble("Azerbaycan üzerinden yılda ne kadar uranyum taşınıyor?", hits).abstained
+
+
+def test_future_questions_unit_questions_and_named_place_types_need_matching_evidence():
+    oil = [hit(OIL, 0.6, n=1)]
+    assert assemble("Bir sonraki sevkiyat ne zaman yapılacak?", oil).abstained
+    assert assemble("What is the capacity in megawatts of the pipeline?", oil).abstained
+    plans = [hit("Tokayev, ortak trafo üretimine başlamayı planladıklarını aktardı.", 0.7, n=2)]
+    assert assemble("Ortak trafo üretimi hangi şehirde yapılacak?", plans).abstained
+    partner = [hit('"Azerbaycan, Kazakistan’ın önemli ve güvenilir stratejik ortağıdır." dedi.', 0.7, n=3)]
+    assert not assemble("Kazakistan'ın stratejik ortağı hangi ülkedir?", partner).abstained
