@@ -51,8 +51,10 @@ from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
-_NAMED_TYPE = re.compile(r"\bhangi (?:şehir|kent|ülke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
+_NAMED_TYPE = re.compile(r"\bhangi (?:sehir|kent|ulke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
                          r"\bin what (?:city|country)\b")
+# Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
+_NOT_A_PLACE = re.compile(r"anlaşma|bildiri|konsey|toplantı|ortaklık|ilişki|agreement|declaration|council")
 _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
 _LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|premier|prime minister")
 _WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
@@ -123,8 +125,11 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
     """The best fact of ``kind`` in the hit that does not merely repeat the question."""
     asked = casefold_tr(question)
     asked_words = {strip_suffix(w) for w in tokenize(question)}
+    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))
     facts = [f for f in find_facts(hit.sentence.text, kind)
-             if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)]
+             if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)
+             # "15 anlaşmadan kaç tanesi ...?" is not answered by the 15 it states.
+             and not (kind == QUANTITY and set(re.findall(r"\d+(?:[.,]\d+)*", f.text)) & given)]
     if kind in (PERSON, PLACE):
         # "Aliyev ... kime?" is not answered by "İlham Aliyev"; "Tokayev kimdir?" is
         # answered by the title that introduces him ("Kazakistan Cumhurbaşkanı ...").
@@ -174,8 +179,8 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
 def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
     """Do the hits name a place or thing the question does not (a country, a pipeline)?"""
     asked = _words(question)
-    return any(not _words(name) <= asked for hit in hits if hit.score >= floor
-               for name in other_names(hit.sentence.text))
+    return any(not _words(name) <= asked and not _NOT_A_PLACE.search(casefold_tr(name))
+               for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
 
 
 def _first_statement(fact: Fact, primary: Hit, hits: list[Hit], floor: float) -> tuple[Hit, Fact]:
@@ -366,7 +371,7 @@ def assemble(
                         break
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
-        if (fact is None and kind == PLACE and _NAMED_TYPE.search(casefold_tr(question))
+        if (fact is None and kind == PLACE and _NAMED_TYPE.search(fold_ascii(casefold_tr(question)))
                 and not _names_beyond(asked, body, evidence.name_ratio * top.score)):
             return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:

@@ -31,11 +31,14 @@ UNITS = {
     "dolar": ("dolar", "dollar", "usd", "$"),
     "ton": ("ton", "tona", "tonluk", "tondan", "tonne", "tons"),
     "yüzde": ("yüzde", "percent", "%"),
-    "kat": ("kat", "katı", "katına", "times", "fold", "double", "twice"),
+    "kat": ("kat", "katı", "katına", "misli", "misline", "mislini", "times", "fold", "double", "twice"),
     "km": ("km", "kilometre", "kilometer", "metre", "meter", "mile", "miles", "uzunluğu", "derinliği",
            "yüksekliği", "depth", "length", "height"),
     "yaş": ("yaş", "yaşında", "yaşındadır", "old", "age"),
     "kişi": ("kişi", "kişidir", "people", "inhabitants", "nüfus", "nüfusu", "population"),
+    # How long an event lasted: days and hours, not the article's years.
+    "süre": ("gün", "günlük", "saat", "saatlik", "hafta", "dakika", "day", "days", "hour", "hours", "week",
+             "weeks", "minute", "minutes"),
     "megavat": ("megavat", "megawatt", "megawatts", "mw", "gigavat", "gigawatt", "gw", "kilovat", "kilowatt",
                 "kw", "kwh", "mwh"),
     "avro": ("avro", "euro", "euros", "eur", "€"),
@@ -54,10 +57,11 @@ META_WORDS = frozenset(
 _PRICE = re.compile(r"\b(?:fiyat|ücret|maliyet|tarife|bedel|parasal|price|cost|tariff|fee|monetary|worth)\w*")
 
 _HOW_LONG = re.compile(r"\bhow (?:long|deep|high|tall|far) (?:is|are|was)\b|\bne kadar (?:uzun|derin|yüksek)")
+_DURATION = re.compile(r"\bhow long did\b|\bhow long (?:will|would)\b|\bne kadar sür|\bkaç (?:gün|saat|hafta) sür")
 
 # Roles a "who" question can name, with the Turkish word the article would use.
 ROLES = {
-    "bakan": ("bakan", "minister"),
+    "bakan": ("bakan", "minister", "ministry"),
     "başbakan": ("başbakan", "prime minister", "premier"),
     "büyükelçi": ("büyükelçi", "ambassador"),
     "sözcü": ("sözcü", "spokes"),
@@ -181,6 +185,8 @@ def asked_units(question: str) -> list[str]:
         units.append("dolar")
     if _HOW_LONG.search(folded) and "km" not in units:
         units.append("km")
+    if _DURATION.search(folded) and "süre" not in units:
+        units.append("süre")
     return units
 
 

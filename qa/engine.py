@@ -216,7 +216,11 @@ class Engine:
         follow_up = bool(previous) and (short or _PRONOUN.search(question) is not None)
         kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up and short else None)
         encoder = self._encoder_for(building=False)
-        vector = encoder.encode_queries([normalise_case(question)])[0]
+        english = looks_english(question)
+        typed = question
+        if lacks_turkish_letters(question) and not english:
+            typed = self.vocabulary.restore_diacritics(question)
+        vector = encoder.encode_queries([normalise_case(typed)])[0]
         if follow_up:
             # The earlier question gives the frame ("what did he say about"), the
             # new one the topic.
@@ -226,7 +230,6 @@ class Engine:
         # "Apart from oil, ..." sets oil aside: it must not pull in the oil sentence.
         set_aside = set(excluded_words(question))
         words = [w for w in content_tokens(question) if w not in set_aside]
-        english = looks_english(question)
         alternatives, alien = self.vocabulary.match(words, foreign=english)
         alien_share = self._alien_share(words, alien)
         if follow_up:

@@ -10,10 +10,11 @@ article is not known: the article cannot be what answers it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
-from index.analysis import STOPWORDS, casefold_tr, fold_ascii, strip_suffix, tokenize
+from index.analysis import STOPWORDS, TURKISH_STOPWORDS, casefold_tr, fold_ascii, strip_suffix, tokenize
 from index.documents import Document
 
 NAME_SIMILARITY = 0.6
@@ -25,6 +26,42 @@ TRANSLATION_SIMILARITY = 0.72
 FOREIGN_TRANSLATION_SIMILARITY = 0.65
 TRANSLATIONS = 2
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _diacritics_map(texts: list[str]) -> dict[str, str]:
+    """ASCII spelling -> the commonest Turkish word written so, from the corpus and function words."""
+    counts = Counter(t for text in texts for t in re.findall(r"[^\W\d_]+", casefold_tr(text)))
+    counts.update({w: 1 for w in TURKISH_STOPWORDS if " " not in w})
+    restored: dict[str, str] = {}
+    # Ties go to the spelling with Turkish letters ("kaç" over the folded stopword "kac").
+    for word in sorted(counts, key=lambda w: (-counts[w], w.isascii())):
+        ascii_form = fold_ascii(word)
+        if ascii_form.isascii():
+            restored.setdefault(ascii_form, word)
+    return restored
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _harmonise(stem: str, suffix: str) -> str:
+    """An ASCII suffix with Turkish vowels by harmony with the stem ("alanlar" + "i" -> "ı")."""
+    vowels = [c for c in stem if c in "aeıioöuü"]
+    last = vowels[-1] if vowels else "e"
+    out = []
+    for c in suffix:
+        if c == "i" and last in "aı":
+            c = "ı"
+        elif c == "u" and last in "öü":
+            c = "ü"
+        if c in "aeıioöuü":
+            last = c
+        out.append(c)
+    return "".join(out)
 
 
 def _key(word: str) -> str:
@@ -47,9 +84,42 @@ class Vocabulary:
         for word in self.words:
             if len(word) >= 5:
                 self._by_prefix4.setdefault(_key(word)[:4], []).append(word)
+        self._restored = _diacritics_map(texts)
+        self._restored_by_prefix: dict[str, list[str]] = {}
+        for ascii_form in self._restored:
+            if len(ascii_form) >= 4:
+                self._restored_by_prefix.setdefault(ascii_form[:4], []).append(ascii_form)
         vectors = encoder.encode_queries(self.names + self.words) if self.names or self.words else None
         self.name_vectors = vectors[:len(self.names)] if vectors is not None else None
         self.word_vectors = vectors[len(self.names):] if vectors is not None else None
+
+    def restore_diacritics(self, question: str) -> str:
+        """A question typed without Turkish letters, with them put back where the corpus or
+        the Turkish function words know the word ("Imzalanan belgeler hangi alanlari kapsiyor"
+        -> "İmzalanan belgeler hangi alanları kapsiyor"): the encoder reads ASCII Turkish poorly."""
+
+        def restore(match: re.Match) -> str:
+            word = match.group()
+            turkish = self._restore_word(casefold_tr(word).replace("ı", "i"))
+            if turkish is None:
+                return word
+            return turkish[:1].replace("i", "İ").upper() + turkish[1:] if word[0].isupper() else turkish
+
+        return _WORD.sub(restore, question)
+
+    def _restore_word(self, word: str) -> str | None:
+        """The Turkish spelling of an ASCII word: a corpus word spelt so, or the longest corpus
+        word sharing its stem ("uretimi" ~ "üretimine"), with the rest following vowel harmony."""
+        if word in self._restored:
+            return self._restored[word]
+        best = ""
+        for candidate in self._restored_by_prefix.get(word[:4], ()):
+            shared = _shared_prefix(word, candidate)
+            if shared > len(best) and shared >= max(4, int(0.6 * len(word))):
+                best = self._restored[candidate][:shared]
+        if not best:
+            return None
+        return best + _harmonise(best, word[len(best):])
 
     def known_verbatim(self, word: str) -> bool:
         """A corpus word shares the first five letters; any part of a hyphenated name will do."""

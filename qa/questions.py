@@ -23,8 +23,8 @@ _ASKS = [
               r"\bwhich (?:meeting|summit) of\b"),
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
-    (ORGANISATION, r"\bwhich (?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
-                   r"\bhangi (?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
+    (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
+                   r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
     (POSITION, r"\bwhat (?:title|position|post|office|role) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
@@ -34,7 +34,7 @@ _ASKS = [
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
-               r"\bcapacity\b|\bkapasite"),
+               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"

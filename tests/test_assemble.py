@@ -176,3 +176,7 @@ def test_future_questions_unit_questions_and_named_place_types_need_matching_evi
     assert assemble("Ortak trafo üretimi hangi şehirde yapılacak?", plans).abstained
     partner = [hit('"Azerbaycan, Kazakistan’ın önemli ve güvenilir stratejik ortağıdır." dedi.', 0.7, n=3)]
     assert not assemble("Kazakistan'ın stratejik ortağı hangi ülkedir?", partner).abstained
+
+
+def test_a_number_the_question_states_is_not_its_answer():
+    assert assemble("İmzalanan 15 anlaşmadan kaç tanesi enerji alanında?", [hit(S1, 0.7, n=1)]).abstained

@@ -19,6 +19,7 @@ from qa.constraints import (
 from qa.questions import (
     LIST,
     ORDINAL,
+    ORGANISATION,
     PERSON,
     POSITION,
     QUANTITY,
@@ -132,3 +133,11 @@ def test_the_position_a_person_holds():
     assert asked_kind("What is the title of the article?") != POSITION
     lead = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
     assert [f.text for f in positions(lead)] == ["Kazakistan Cumhurbaşkanı", "Azerbaycan Cumhurbaşkanı"]
+
+
+def test_multipliers_durations_costs_and_companies():
+    assert asked_units("Ticaret kaç misline çıkarılacak?") == ["kat"]
+    assert asked_units("How long did Aliyev's visit last?") == ["süre"]
+    assert asked_units("Ziyaret kaç gün sürdü?") == ["süre"]
+    assert asked_kind("What is the estimated cost of the projects?") == QUANTITY
+    assert asked_kind("Which Kazakh and Azerbaijani companies will build them?") == ORGANISATION
