@@ -56,6 +56,16 @@ _NAMED_TYPE = re.compile(r"\bhangi (?:sehir|kent|ulke|liman)\w*|\bwhich (?:city|
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
 _NOT_A_PLACE = re.compile(r"anlaşma|bildiri|konsey|toplantı|ortaklık|ilişki|agreement|declaration|council")
 _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
+_ANAPHOR = re.compile(r"^(?:Bu|Bunun|Bu da|Böylece|This|That)\b")
+_ASKS_MEANING = re.compile(
+    r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
+    r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful)\b|\bsignifican\w+|"
+    r"\bneyi? göster(?:iyor|di|ir)|\bneyin (?:göstergesi|kanıtı|işareti)|\bne anlama|\bne ifade|\bönem(?:i|li)\b|"
+    r"\bneye işaret")
+_ASKS_REFERENT = re.compile(
+    r"\b(?:hangi|ne tür|nasıl bir) (?:gelişme|olay|adım)|\bgelişme (?:ne|neydi|nedir)|"
+    r"\bgösteren (?:gelişme|olay|adım|şey)|\bwhat (?:development|event|step|move)\b|"
+    r"\bwhich (?:development|event|step|move)\b|\bwhat (?:shows|showed|demonstrates|proves)\b")
 _LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|premier|prime minister")
 _WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
                         r"\b(?:meet|met|talk|talked|spoke|speak|hold|held)\w* (?:talks )?with\b")
@@ -181,6 +191,25 @@ def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
     asked = _words(question)
     return any(not _words(name) <= asked and not _NOT_A_PLACE.search(casefold_tr(name))
                for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
+
+
+def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float) -> Hit:
+    """Of "X happened." + "This shows Y.", the sentence the question asks for.
+
+    "What does X show?" / "Why does X matter?" asks for the "Bu, ..." sentence;
+    "What development shows Y?" for the one it points back to.
+    """
+    folded = casefold_tr(question)
+    for hit in hits:
+        if hit is primary or hit.score < floor or hit.sentence.source != primary.sentence.source:
+            continue
+        first, second = sorted((primary, hit), key=lambda h: h.sentence.start)
+        if 0 <= second.sentence.start - first.sentence.end <= 2 and _ANAPHOR.match(second.sentence.text):
+            if _ASKS_MEANING.search(folded):
+                return second
+            if _ASKS_REFERENT.search(folded):
+                return first
+    return primary
 
 
 def _first_statement(fact: Fact, primary: Hit, hits: list[Hit], floor: float) -> tuple[Hit, Fact]:
@@ -403,6 +432,8 @@ def assemble(
     if next_event_missing(question, primary.sentence.text):
         return _abstain("asks about a next event; the best sentence speaks of none")
 
+    if fact is None:
+        primary = _anaphora_partner(question, primary, body, evidence.name_ratio * top.score)
     cited = [primary]
     for hit in body:
         if hit is primary or len(cited) >= evidence.max_citations:

@@ -180,3 +180,15 @@ def test_future_questions_unit_questions_and_named_place_types_need_matching_evi
 
 def test_a_number_the_question_states_is_not_its_answer():
     assert assemble("İmzalanan 15 anlaşmadan kaç tanesi enerji alanında?", [hit(S1, 0.7, n=1)]).abstained
+
+
+def test_what_an_event_shows_is_the_sentence_pointing_back_at_it():
+    event = "Aliyev, Ermenistan'a ilk transit yük olarak Kazak tahılı sevk edildiğini duyurdu."
+    meaning = "Bu, barışın artık pratikte de gerçekleştiğinin güzel bir göstergesi."
+    hits = [placed(event, 0.6, 0, 1), placed(meaning, 0.5, len(event) + 1, 2)]
+    assert assemble("What does the grain shipment to Armenia show?", hits).cited[0].sentence.text == meaning
+    assert assemble("Why did Aliyev call the grain shipment significant?", hits).cited[0].sentence.text == meaning
+    swapped = [hits[1], hits[0]]
+    answer = assemble("Barışın pratikte gerçekleştiğini gösteren gelişme neydi?", swapped)
+    assert answer.cited[0].sentence.text == event
+    assert assemble("Tahıl nereye sevk edildi?", hits).cited[0].sentence.text == event
