@@ -53,6 +53,8 @@ ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
 _NAMED_TYPE = re.compile(r"\bhangi (?:sehir|kent|ulke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
                          r"\bin what (?:city|country)\b")
+_NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
+                           r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
 _NOT_A_PLACE = re.compile(r"anlaşma|bildiri|konsey|toplantı|ortaklık|ilişki|agreement|declaration|council")
 _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
@@ -189,7 +191,8 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
 def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
     """Do the hits name a place or thing the question does not (a country, a pipeline)?"""
     asked = _words(question)
-    return any(not _words(name) <= asked and not _NOT_A_PLACE.search(casefold_tr(name))
+    people = {w for hit in hits for f in find_facts(hit.sentence.text, PERSON) for w in _words(f.text)}
+    return any(not _words(name) <= asked | people and not _NOT_A_PLACE.search(casefold_tr(name))
                for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
 
 
@@ -403,6 +406,8 @@ def assemble(
         if (fact is None and kind == PLACE and _NAMED_TYPE.search(fold_ascii(casefold_tr(question)))
                 and not _names_beyond(asked, body, evidence.name_ratio * top.score)):
             return _abstain("asks for a city or country; the best sentences name none")
+        if fact is None and kind == PERSON and _NAMED_PERSON.search(fold_ascii(casefold_tr(question))):
+            return _abstain("asks which official or minister; the best sentences name none")
         if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:
             kind = None  # "nerede" can be figurative; strong evidence still answers
         elif fact is None:
