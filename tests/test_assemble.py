@@ -196,6 +196,6 @@ def test_what_an_event_shows_is_the_sentence_pointing_back_at_it():
 
 def test_which_city_or_which_official_needs_one():
     declaration = [hit('Tokayev ve Aliyev, "Stratejik Ortaklık Anlaşması"nın 20. yılı dolayısıyla Ortak Bildiri’yi '
-                       'imzaladı. Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev konuştu.', 0.7, n=1)]
+                       'imzaladı. Azerbaycan Cumhurbaşkanı İlham Aliyev konuştu.', 0.7, n=1)]
     assert assemble("Stratejik Ortaklık Anlaşması ilk olarak hangi şehirde imzalanmıştı?", declaration).abstained
     assert assemble("Which Armenian official commented on it?", [hit(S1, 0.7, n=2)]).abstained
