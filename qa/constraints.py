@@ -169,6 +169,20 @@ def counted_noun(question: str) -> str:
     return strip_suffix(match.group(1))
 
 
+_ENGLISH_VERB = re.compile(r"(?:ed|ing)$")
+_VERBAL_NOUN = re.compile(r"(?:[ıi]l|[ıi]n)?m[ae](?:s[ıi]\w*|y[ıi])$")
+
+
+def verb_forms(words: list[str]) -> frozenset[str]:
+    """Words that look like inflected verbs ("carried", "taşındı"): what happened, not what about.
+
+    The question's most specific word should be a thing ("uranium"), which
+    the answer sentence must have; a verb is often paraphrased.
+    """
+    return frozenset(w for w in words if len(w) > 4 and (_VERB_END.search(w) or _ENGLISH_VERB.search(w)
+                                                        or _VERBAL_NOUN.search(w)))
+
+
 def unit_words(words: list[str]) -> frozenset[str]:
     """The words among ``words`` that name a unit ("ton", "dolar", "yüzde")."""
     forms = {f for unit_forms in UNITS.values() for f in unit_forms}

@@ -27,7 +27,7 @@ from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import excluded_words, name_candidates, role_missing, unit_words
+from qa.constraints import excluded_words, name_candidates, role_missing, unit_words, verb_forms
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
@@ -245,7 +245,7 @@ class Engine:
         else:
             mentioned = ()
         ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words,
-                                       not_focus=unit_words(words))
+                                       not_focus=unit_words(words) | verb_forms(words))
         return _Analysis(question, kind, english, words, alternatives, alien, alien_share, follow_up,
                          mentioned, ranked, {"encode_ms": (encoded - started) * 1000,
                                   "retrieve_ms": (time.perf_counter() - encoded) * 1000})

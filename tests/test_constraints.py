@@ -15,6 +15,7 @@ from qa.constraints import (
     relative_year_conflict,
     role_missing,
     unit_words,
+    verb_forms,
 )
 from qa.questions import (
     LIST,
@@ -141,3 +142,8 @@ def test_multipliers_durations_costs_and_companies():
     assert asked_units("Ziyaret kaç gün sürdü?") == ["süre"]
     assert asked_kind("What is the estimated cost of the projects?") == QUANTITY
     assert asked_kind("Which Kazakh and Azerbaijani companies will build them?") == ORGANISATION
+
+
+def test_verbs_are_not_the_focus_of_a_question():
+    assert verb_forms(["carried", "uranium", "artırılması", "uzlaşıldı", "ticaret"]) == {
+        "carried", "artırılması", "uzlaşıldı"}
