@@ -27,6 +27,7 @@ from qa.constraints import (
 )
 from qa.questions import (
     DATE,
+    EVENT,
     LIST,
     ORDINAL,
     ORGANISATION,
@@ -408,7 +409,7 @@ def assemble(
             return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind == PERSON and _NAMED_PERSON.search(fold_ascii(casefold_tr(question))):
             return _abstain("asks which official or minister; the best sentences name none")
-        if fact is None and kind in (PERSON, PLACE, LIST) and top.score >= evidence.strong_score:
+        if fact is None and kind in (PERSON, PLACE, LIST, EVENT) and top.score >= evidence.strong_score:
             kind = None  # "nerede" can be figurative; strong evidence still answers
         elif fact is None:
             unit = f" in {'/'.join(units)}" if units else ""

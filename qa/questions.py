@@ -17,10 +17,13 @@ ORDINAL = "ordinal"
 LIST = "list"
 ORGANISATION = "organisation"
 POSITION = "position"
+EVENT = "event"
 
 _ASKS = [
     (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
               r"\bwhich (?:meeting|summit) of\b"),
+    (EVENT, r"\bhangi (?:toplantı|zirve|etkinlik|forum|konsey|tören)\w*|"
+            r"\b(?:which|what) (?:meeting|summit|event|forum|council|ceremony|gathering)\b"),
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
@@ -63,6 +66,10 @@ _ITEM = r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}"
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:a\.ş|ltd|inc|corp|holding|şirketi|tersanesi|bankası|group|company|kurumu|ajansı)\b|[a-z]+oil\b")
 _ENUMERATION = re.compile(rf"{_ITEM}(?:,\s+{_ITEM}){{2,}}(?:,?\s+(?:ve|ile|and)\s+{_ITEM})?")
+# "Kazakistan-Azerbaycan Devletlerarası Yüksek Konseyinin 2. Toplantısı'na", "basın toplantısında".
+_EVENT_PHRASE = re.compile(
+    r"(?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+){1,6}(?:\d+\.\s+)?(?:Toplantı|Zirve|Konsey|Forum|Kongre|Konferans)\w*(?:['’]\w+)?|"
+    r"\b[a-zçğıöşü]+\s+(?:toplantısı|zirvesi|töreni|forumu)\w*")
 _ORDINAL_PHRASE = re.compile(r"(?<![\d.])\d{1,3}\.\s+[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ABSOLUTE_DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
@@ -177,6 +184,8 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         return [_after_title(m) for m in proper_phrases(sentence) if _is_person(sentence, m)]
     elif kind == POSITION:
         return positions(sentence)
+    elif kind == EVENT:
+        matches = _EVENT_PHRASE.finditer(sentence)
     elif kind == PLACE:
         # A place: a place word or a locative/dative/ablative suffix on the name, or
         # a spatial word after it ("Azerbaycan üzerinden"); "Kazakistan-Azerbaycan

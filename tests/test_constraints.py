@@ -18,6 +18,7 @@ from qa.constraints import (
     verb_forms,
 )
 from qa.questions import (
+    EVENT,
     LIST,
     ORDINAL,
     ORGANISATION,
@@ -147,3 +148,11 @@ def test_multipliers_durations_costs_and_companies():
 def test_verbs_are_not_the_focus_of_a_question():
     assert verb_forms(["carried", "uranium", "artırılması", "uzlaşıldı", "ticaret"]) == {
         "carried", "artırılması", "uzlaşıldı"}
+
+
+def test_event_questions_and_event_names():
+    assert asked_kind("Which meeting did Tokayev and Aliyev co-chair?") == EVENT
+    assert asked_kind("Liderler hangi toplantıya eş başkanlık etti?") == EVENT
+    council = "Liderler, Kazakistan-Azerbaycan Devletlerarası Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti."
+    assert [f.text for f in find_facts(council, EVENT)] == [
+        "Kazakistan-Azerbaycan Devletlerarası Yüksek Konseyinin 2. Toplantısı'na"]
