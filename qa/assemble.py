@@ -100,6 +100,7 @@ class Evidence:
     name_ratio: float = 0.45  # who/where: look for a name in hits down to this ratio
     strong_score: float = 0.5  # answers a who/where question even without a name in the sentence
     title_ratio: float = 0.3  # who: a name titled with the question's country, in hits down to this ratio
+    list_ratio: float = 0.6  # which fields: the longest enumeration among hits down to this ratio
     wide_coverage: float = 0.5  # a number further down counts if its sentence covers this much of the question
 
 
@@ -368,7 +369,7 @@ def assemble(
     primary, fact = top, None
     units = asked_units(question) if kind == QUANTITY else []
     if kind == LIST:
-        primary, fact = _longest_list(question, body[:3], evidence.name_ratio * top.score) or (top, None)
+        primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)
     elif kind == POSITION:
         found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
                  if (f := _pick_fact(hit, kind, asked, units))]
