@@ -32,7 +32,7 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
-    toplam toplamda unvan unvanı edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
+    söz konusu toplam toplamda unvan unvanı edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
