@@ -177,7 +177,7 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
     questions, which ask for the other party.
     """
     folded = casefold_tr(question)
-    if _WITH_WHOM.search(folded) or not _LEADER.search(fold_ascii(folded)) or len(content_tokens(question)) > 4:
+    if _WITH_WHOM.search(folded) or not _LEADER.search(fold_ascii(folded)) or len(content_tokens(question)) > 6:
         return None
     asked = {fold_ascii(w)[:5] for w in tokenize(question) if len(w) >= 5}
     for hit in hits:
@@ -430,6 +430,9 @@ def assemble(
         return _abstain(f"asks for a {role}; the best sentence names none")
     if fact is not None and kind == DATE and asks_about_the_future(question) and _PAST.search(casefold_tr(fact.text)):
         return _abstain(f"asks when something will happen; the best sentence's {fact.text!r} is past")
+    if fact is not None and kind == QUANTITY and asks_about_the_future(question) and _PAST.search(
+            casefold_tr(primary.sentence.text[max(0, fact.start - 30):fact.start])):
+        return _abstain(f"asks about a planned figure; {fact.text!r} is a past one")
     when = relative_year_conflict(question, primary.sentence.text) if fact is not None else ""
     if when:
         return _abstain(f"asks about {when}; the best sentence speaks of another")

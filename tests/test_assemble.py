@@ -199,3 +199,11 @@ def test_which_city_or_which_official_needs_one():
                        'imzaladı. Azerbaycan Cumhurbaşkanı İlham Aliyev konuştu.', 0.7, n=1)]
     assert assemble("Stratejik Ortaklık Anlaşması ilk olarak hangi şehirde imzalanmıştı?", declaration).abstained
     assert assemble("Which Armenian official commented on it?", [hit(S1, 0.7, n=2)]).abstained
+
+
+def test_a_planned_figure_is_not_last_years_and_money_is_asked_in_dollars():
+    oil = [hit("Geçen yıl BTC üzerinden 1,5 milyon ton petrol taşındı ve bu miktarı yakında artırmayı hedefliyorlar.",
+               0.7, n=1)]
+    assert assemble("BTC üzerinden taşınacak petrol için hedeflenen yeni miktar kaç ton?", oil).abstained
+    assert not assemble("Geçen yıl BTC üzerinden kaç ton petrol taşındı?", oil).abstained
+    assert assemble("How much money will be invested in the corridor?", [hit(S2, 0.7, n=2)]).abstained
