@@ -94,7 +94,7 @@ class Evidence:
     date_coverage: float = 0.3  # question terms the best sentence must cover to take the article's date
     date_coverage_foreign: float = 0.6  # ... in a question in another language (looser word matches)
     name_override_dense: float = 0.5  # a name the corpus lacks is fatal below this dense score
-    max_alien_share: float = 0.4  # question weight in words unknown to the corpus ...
+    max_alien_share: float = 0.55  # question weight in words unknown to the corpus ...
     max_alien_share_foreign: float = 0.55  # ... in a question in another language
     alien_override_dense: float = 0.45  # ... is fatal below this dense score
     name_ratio: float = 0.45  # who/where: look for a name in hits down to this ratio
