@@ -32,7 +32,8 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
-    söz konusu toplam toplamda unvan unvanı edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
+    söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı
+    edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -45,7 +46,7 @@ ENGLISH_STOPWORDS = frozenset(
     name full mentioned mention according article articles news story report text say said tell
     told describe described call called regarding concerning via through during between among
     against per towards toward within without besides except apart aside else
-    st nd rd th co total last ago along across over upon title position
+    st nd rd th co total last ago along across over upon title position abbreviation acronym
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

@@ -59,6 +59,7 @@ _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
 _NOT_A_PLACE = re.compile(r"anlaşma|bildiri|konsey|toplantı|ortaklık|ilişki|agreement|declaration|council")
 _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
+_ASKS_EXPANSION = re.compile(r"açılım|\bstands? for\b|\babbreviat|\bkısaltma|\bacronym")
 _ANAPHOR = re.compile(r"^(?:Bu|Bunun|Bu da|Böylece|This|That)\b")
 _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
@@ -196,6 +197,19 @@ def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
     people = {w for hit in hits for f in find_facts(hit.sentence.text, PERSON) for w in _words(f.text)}
     return any(not _words(name) <= asked | people and not _NOT_A_PLACE.search(casefold_tr(name))
                for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
+
+
+def _expansion(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
+    """"BTC'nin açılımı ne?" / "What does BTC stand for?": the name written before "(BTC)"."""
+    if not _ASKS_EXPANSION.search(casefold_tr(question)):
+        return None
+    for acronym in re.findall(r"\b[A-ZÇĞİÖŞÜ]{2,6}\b", question):
+        pattern = re.compile(r"((?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+)*[A-ZÇĞİÖŞÜ][\w'’-]*)\s*\(" + re.escape(acronym) + r"\)")
+        for hit in hits:
+            match = pattern.search(hit.sentence.text) if hit.score >= floor else None
+            if match:
+                return hit, Fact(ORGANISATION, match.group(1), match.start(1), match.end(1))
+    return None
 
 
 def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float) -> Hit:
@@ -368,6 +382,8 @@ def assemble(
 
     primary, fact = top, None
     units = asked_units(question) if kind == QUANTITY else []
+    if kind is None and (expanded := _expansion(question, body, evidence.name_ratio * top.score)):
+        primary, fact = expanded
     if kind == LIST:
         primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)
     elif kind == POSITION:

@@ -207,3 +207,9 @@ def test_a_planned_figure_is_not_last_years_and_money_is_asked_in_dollars():
     assert assemble("BTC üzerinden taşınacak petrol için hedeflenen yeni miktar kaç ton?", oil).abstained
     assert not assemble("Geçen yıl BTC üzerinden kaç ton petrol taşındı?", oil).abstained
     assert assemble("How much money will be invested in the corridor?", [hit(S2, 0.7, n=2)]).abstained
+
+
+def test_what_an_acronym_stands_for():
+    btc = [hit("Kazak petrolünün Bakü-Tiflis-Ceyhan Petrol Boru Hattı (BTC) ile taşınması sürüyor.", 0.6, n=1)]
+    assert assemble("BTC'nin açılımı ne?", btc).fact == "Bakü-Tiflis-Ceyhan Petrol Boru Hattı"
+    assert assemble("What does BTC stand for?", btc).fact == "Bakü-Tiflis-Ceyhan Petrol Boru Hattı"
