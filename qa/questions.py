@@ -37,7 +37,8 @@ _ASKS = [
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
-               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü"),
+               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü|\bbudget\b|"
+               r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"

@@ -142,6 +142,7 @@ def test_multipliers_durations_costs_and_companies():
     assert asked_units("How long did Aliyev's visit last?") == ["süre"]
     assert asked_units("Ziyaret kaç gün sürdü?") == ["süre"]
     assert asked_kind("What is the estimated cost of the projects?") == QUANTITY
+    assert asked_kind("What is the planned investment budget for the corridor?") == QUANTITY
     assert asked_kind("Which Kazakh and Azerbaijani companies will build them?") == ORGANISATION
 
 
