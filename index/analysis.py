@@ -32,7 +32,7 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
-    söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı
+    söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     """.split()
 )

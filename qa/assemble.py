@@ -286,8 +286,11 @@ def _longest_list(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fa
 
 
 def _on_focus(hit: Hit, hits: list[Hit]) -> bool:
-    """False when the hit lacks the question's most specific word and another hit has it."""
-    return hit.focus is not False or not any(h.focus for h in hits)
+    """False when the hit lacks the question's most specific word and another hit has it,
+    unless it is the best hit and has more of the question's words than any such hit."""
+    focused = [h for h in hits if h.focus]
+    return (hit.focus is not False or not focused
+            or (hit is hits[0] and all(len(hit.matched) > len(h.matched) for h in focused)))
 
 
 def _covers(hit: Hit, best: Hit) -> bool:

@@ -24,7 +24,8 @@ _ASKS = [
               r"\bwhich (?:meeting|summit) of\b"),
     (EVENT, r"\bhangi (?:toplantı|zirve|etkinlik|forum|konsey|tören)\w*|"
             r"\b(?:which|what) (?:meeting|summit|event|forum|council|ceremony|gathering)\b"),
-    (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
+    (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bname (?:some|the|a few)(?: of the)? (?:fields|areas|sectors)\b|"
+           r"\b(?:fields|areas|sectors) (?:covered|included)\b|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
                    r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt)"),

@@ -157,3 +157,7 @@ def test_event_questions_and_event_names():
     council = "Liderler, Kazakistan-Azerbaycan Devletlerarası Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti."
     assert [f.text for f in find_facts(council, EVENT)] == [
         "Kazakistan-Azerbaycan Devletlerarası Yüksek Konseyinin 2. Toplantısı'na"]
+
+
+def test_naming_some_fields_is_a_list_question():
+    assert asked_kind("Name some of the fields covered by the signed agreements.") == LIST

@@ -59,3 +59,16 @@ def test_bad_files(tmp_path):
         load_document(empty)
     with pytest.raises(DocumentError, match="unsupported"):
         find_sources([Path(__file__)])
+
+
+def test_the_leaders_are_resolved_to_the_people_the_article_names():
+    from index.units import embedding_units, lexical_texts, named_leaders
+
+    text = ("date 2025-10-21 Görüşme\n\n"
+            "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü.\n\n"
+            "Liderler önce baş başa bir görüşme gerçekleştirdi.\n")
+    doc = parse_document(text, "doc.txt")
+    assert named_leaders(doc) == "Tokayev ve Aliyev"
+    units, _ = embedding_units([doc])
+    assert "Tokayev ve Aliyev önce baş başa bir görüşme gerçekleştirdi." in units
+    assert lexical_texts([doc])[-1].endswith("Tokayev ve Aliyev")
