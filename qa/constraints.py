@@ -110,7 +110,7 @@ def question_numbers(question: str) -> tuple[set[str], set[str]]:
 
 
 _EXCLUDED = re.compile(
-    r"([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç)\b|"
+    r"([^\W\d_]+(?:['’][^\W\d_]+)?(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç|yanı sıra)\b|"
     r"\b(?:apart from|besides|other than|except(?: for)?|aside from)\s+([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)")
 
 

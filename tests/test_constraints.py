@@ -7,6 +7,7 @@ from qa.constraints import (
     asks_about_an_earlier_event,
     asks_about_the_future,
     counted_noun,
+    excluded_words,
     is_about_the_document,
     name_candidates,
     next_event_missing,
@@ -161,3 +162,7 @@ def test_event_questions_and_event_names():
 
 def test_naming_some_fields_is_a_list_question():
     assert asked_kind("Name some of the fields covered by the signed agreements.") == LIST
+
+
+def test_yani_sira_sets_a_word_aside():
+    assert excluded_words("Petrolün yanı sıra hangi madde sevk ediliyor?") == ["petrolün"]
