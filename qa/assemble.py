@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
+from index.units import leans_on_previous
 from qa.constraints import (
     asked_units,
     asks_about_an_earlier_event,
@@ -60,7 +61,6 @@ _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+
 _NOT_A_PLACE = re.compile(r"anlaşma|bildiri|konsey|toplantı|ortaklık|ilişki|agreement|declaration|council")
 _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
 _ASKS_EXPANSION = re.compile(r"açılım|\bstands? for\b|\babbreviat|\bkısaltma|\bacronym")
-_ANAPHOR = re.compile(r"^(?:Bu|Bunun|Bu da|Böylece|This|That)\b")
 _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
     r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful)\b|\bsignifican\w+|"
@@ -223,7 +223,7 @@ def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float
         if hit is primary or hit.score < floor or hit.sentence.source != primary.sentence.source:
             continue
         first, second = sorted((primary, hit), key=lambda h: h.sentence.start)
-        if 0 <= second.sentence.start - first.sentence.end <= 2 and _ANAPHOR.match(second.sentence.text):
+        if 0 <= second.sentence.start - first.sentence.end <= 2 and leans_on_previous(second.sentence, first.sentence):
             if _ASKS_MEANING.search(folded):
                 return second
             if _ASKS_REFERENT.search(folded):

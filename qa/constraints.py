@@ -209,9 +209,12 @@ def asks_for_a_price(question: str) -> bool:
     return bool(_PRICE.search(casefold_tr(question)))
 
 
-def role_missing(question: str, sentence: str) -> str:
-    """The role a "who" question names ("foreign minister") when the sentence has no such role."""
-    folded_q, folded_s = casefold_tr(question), casefold_tr(sentence)
+def role_missing(question: str, sentence: str, folded: bool = False) -> str:
+    """The role a "who" question names ("foreign minister") when the sentence has no such role.
+
+    ``folded``: the sentence is already casefolded (a whole corpus, folded once).
+    """
+    folded_q, folded_s = casefold_tr(question), sentence if folded else casefold_tr(sentence)
     for turkish, forms in ROLES.items():
         if any(form in folded_q for form in forms):
             # "bakan" inside "cumhurbaşkanı" is no minister: match whole-word starts.

@@ -270,7 +270,7 @@ class Engine:
             unsupported_names=self._unsupported_names(found.question, found.english),
             alien_share=found.alien_share,
             alien=found.alien,
-            missing_role=role_missing(found.question, self._corpus_text),
+            missing_role=role_missing(found.question, self._corpus_text, folded=True),
             mentioned=found.mentioned,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
