@@ -109,6 +109,11 @@ def content_tokens(text: str) -> list[str]:
     return [t for t in tokenize(text) if t not in STOPWORDS]
 
 
+def content_words(texts: list[str]) -> set[str]:
+    """The distinct content words of ``texts``, without numbers and words under three letters."""
+    return {t for text in texts for t in content_tokens(text) if len(t) > 2 and not t[0].isdigit()}
+
+
 @lru_cache(maxsize=1)
 def _snowball() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("turkish")

@@ -5,6 +5,7 @@ Layout of an index folder::
     manifest.json              format, model, faiss version, sources, counts, files
     vectors-<hash>.faiss       L2-normalised vectors of sentences and their windows
     records-<hash>.json        documents, sentences, and the sentence of each vector
+    lexicon-<hash>.json        wordnet translations and synonyms of the corpus's words
 
 Data files carry their content hash in their name and the manifest is
 replaced last with ``os.replace``: a crash at any point leaves either the old
@@ -26,10 +27,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index import lexicon as wordnet
 from index.documents import Chunk, Document, Sentence, parse_document, read_text
+from index.lexicon import Lexicon
 from index.units import embedding_units, units_signature
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -49,6 +52,7 @@ class LoadedIndex:
     sentences: list[Sentence]
     vectors: faiss.Index
     owners: np.ndarray  # vector row -> sentence index
+    lexicon: Lexicon
 
     @property
     def model_id(self) -> str:
@@ -120,10 +124,12 @@ def build_index(
     embed: Callable[[list[str]], np.ndarray],
     model: dict,
     progress: bool = False,
+    lexicon: Lexicon | None = None,
 ) -> dict:
     """Embed what is new, write the index atomically and return its manifest.
 
-    ``model`` holds ``id`` and ``dimension``; ``embed`` maps passages to vectors.
+    ``model`` holds ``id`` and ``dimension``; ``embed`` maps passages to vectors;
+    ``lexicon`` (from ``index.lexicon.corpus_lexicon``) is stored alongside.
     Sentences whose text an existing index in ``folder`` already embedded with
     the same model are not embedded again.
     """
@@ -157,8 +163,11 @@ def build_index(
     }
     records_bytes = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
     vector_bytes = faiss.serialize_index(vectors).tobytes()
+    lexicon = lexicon or {"en": {}, "tr": {}}
+    lexicon_bytes = json.dumps(lexicon, ensure_ascii=False, indent=0).encode("utf-8")
     files = {}
-    for key, data, suffix in (("records", records_bytes, "json"), ("vectors", vector_bytes, "faiss")):
+    for key, data, suffix in (("records", records_bytes, "json"), ("vectors", vector_bytes, "faiss"),
+                              ("lexicon", lexicon_bytes, "json")):
         digest = hashlib.sha256(data).hexdigest()
         name = f"{key}-{digest[:16]}.{suffix}"
         if not (folder / name).exists():
@@ -170,6 +179,7 @@ def build_index(
         "model": model,
         "faiss_version": faiss.__version__,
         "units": units_signature(),
+        "lexicon": {"source": wordnet.source(), "english": len(lexicon["en"]), "turkish": len(lexicon["tr"])},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
         "sources": [
@@ -211,8 +221,14 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
             f"the index in {folder} embeds sentences differently from this version; "
             f"rebuild with `qa index build --out {folder}`"
         )
+    if manifest.get("lexicon", {}).get("source") != wordnet.source():
+        raise StaleIndexError(
+            f"the index in {folder} was built with another lexicon "
+            f"({manifest.get('lexicon', {}).get('source')}, now {wordnet.source()}); "
+            f"rebuild with `qa index build --out {folder}`"
+        )
     blobs = {}
-    for key in ("records", "vectors"):
+    for key in ("records", "vectors", "lexicon"):
         entry = manifest["files"][key]
         path = folder / entry["name"]
         if not path.exists() or _sha256_file(path) != entry["sha256"]:
@@ -224,6 +240,7 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
     try:
         records = json.loads(blobs["records"].read_text("utf-8"))
         vectors = faiss.read_index(str(blobs["vectors"]))
+        lexicon = json.loads(blobs["lexicon"].read_text("utf-8"))
     except (ValueError, RuntimeError) as exc:
         raise IndexStoreError(f"cannot read the index in {folder} ({exc}); rebuild it") from None
     if vectors.ntotal != len(records["owners"]) or vectors.d != manifest["model"]["dimension"]:
@@ -245,7 +262,7 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
     if [s.id for s in sentences] != [s["id"] for s in records["sentences"]]:
         raise StaleIndexError(f"the index in {folder} was built by another version; rebuild it")
     owners = np.asarray(records["owners"], dtype=np.int64)
-    return LoadedIndex(folder, manifest, documents, sentences, vectors, owners)
+    return LoadedIndex(folder, manifest, documents, sentences, vectors, owners, lexicon)
 
 
 __all__ = [

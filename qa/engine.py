@@ -24,6 +24,7 @@ from index.analysis import (
 )
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
+from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts
 from qa.assemble import Assembled, Evidence, assemble
@@ -153,7 +154,7 @@ class Engine:
         self.by_source = {d.source: d for d in self.index.documents}
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
         self._corpus_text = casefold_tr("\n".join(d.text for d in self.index.documents))
-        self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False))
+        self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False), self.index.lexicon)
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
     # -- loading --------------------------------------------------------------------------
@@ -180,6 +181,7 @@ class Engine:
             lambda texts: encoder.encode_passages(texts, progress=self.progress),
             {"id": encoder.model_id, "dimension": encoder.dimension},
             progress=self.progress,
+            lexicon=corpus_lexicon(documents),
         )
 
     def _load_or_build(self) -> LoadedIndex:

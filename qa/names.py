@@ -14,8 +14,16 @@ from collections import Counter
 
 import numpy as np
 
-from index.analysis import STOPWORDS, TURKISH_STOPWORDS, casefold_tr, fold_ascii, strip_suffix, tokenize
+from index.analysis import (
+    TURKISH_STOPWORDS,
+    casefold_tr,
+    content_words,
+    fold_ascii,
+    strip_suffix,
+    tokenize,
+)
 from index.documents import Document
+from index.lexicon import Lexicon, document_texts, lookup
 
 NAME_SIMILARITY = 0.6
 FOREIGN_NAME_SIMILARITY = 0.51
@@ -25,6 +33,9 @@ TRANSLATION_SIMILARITY = 0.72
 # translation pays off there (dev set: hit@1 0.68 -> 0.78 for English).
 FOREIGN_TRANSLATION_SIMILARITY = 0.65
 TRANSLATIONS = 2
+# A wordnet synonym or translation counts only if the encoder sees some kinship too:
+# "shipment" -> "sevkiyatı" (0.45) passes, "talks" -> "anlaşma" (polysemy) does not.
+LEXICON_SIMILARITY = 0.4
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
 
 
@@ -73,13 +84,15 @@ def _key(word: str) -> str:
 class Vocabulary:
     """The corpus's words and names, with their vectors, for checking question words."""
 
-    def __init__(self, documents: list[Document], encoder):
+    def __init__(self, documents: list[Document], encoder, lexicon: Lexicon | None = None):
         self.encoder = encoder
-        texts = [s.text for d in documents for s in d.sentences] + [h for d in documents for h in d.sections]
+        self.lexicon = lexicon or {}
+        texts = document_texts(documents)
         words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
         self.prefixes = {_key(w) for w in words}
         self.names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
-        self.words = sorted(w for w in words if w not in STOPWORDS and len(w) > 2)
+        self.words = sorted(content_words(texts))
+        self._word_position = {w: i for i, w in enumerate(self.words)}
         self._by_prefix4: dict[str, list[str]] = {}
         for word in self.words:
             if len(word) >= 5:
@@ -156,8 +169,10 @@ class Vocabulary:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 
         Alternatives are the corpus words the encoder puts closest, at least
-        TRANSLATION_SIMILARITY ("agreements" -> "anlaşma", "oil" -> "petrol");
-        alien words have no corpus word even WORD_SIMILARITY close.
+        TRANSLATION_SIMILARITY ("agreements" -> "anlaşma", "oil" -> "petrol"),
+        and the lexicon's translations and synonyms that the encoder puts at
+        least LEXICON_SIMILARITY close ("merasimi" -> "töreni"); alien words
+        have neither, nor a corpus word WORD_SIMILARITY close.
         """
         unknown = [w for w in dict.fromkeys(words) if not w[0].isdigit() and not self.known_verbatim(w)]
         if not unknown or self.word_vectors is None or not len(self.word_vectors):
@@ -171,8 +186,13 @@ class Vocabulary:
             if foreign and len(word) >= 5:
                 # Cognates the encoder misses: "uranium" ~ "uranyum", "strategic" ~ "stratejik".
                 close += [w for w in self._by_prefix4.get(_key(word)[:4], ()) if w not in close]
+            lexical = [w for w in lookup(self.lexicon, word, foreign)
+                       if w in self._word_position and row[self._word_position[w]] >= LEXICON_SIMILARITY]
+            # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
+            lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
+            close += [w for w in lexical if w not in close]
             if close:
                 alternatives[word] = close
-            if row[best[0]] < WORD_SIMILARITY:
+            if row[best[0]] < WORD_SIMILARITY and not lexical:
                 alien.append(word)
         return alternatives, tuple(alien)

@@ -39,7 +39,7 @@ def _docs(folder):
 def test_round_trip_and_manifest(corpus, tmp_path):
     out = tmp_path / "index"
     manifest = build_index(_docs(corpus), out, FakeEmbedder(), MODEL)
-    assert manifest["format_version"] == 1 and manifest["model"] == MODEL
+    assert manifest["format_version"] == 2 and manifest["model"] == MODEL
     assert manifest["counts"]["sentences"] == 3 and manifest["faiss_version"]
     assert manifest["sources"][0]["sha256"]
     loaded = load_index(out, MODEL["id"])
@@ -104,3 +104,14 @@ def test_crash_during_build_keeps_the_old_index(corpus, tmp_path):
     assert json.loads((out / "manifest.json").read_text()) == before
     (corpus / "b.txt").unlink()
     assert load_index(out, MODEL["id"]).manifest == before
+
+
+def test_the_lexicon_round_trips_and_another_lexicon_means_stale(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "index"
+    lexicon = {"en": {"sentenc": ["cümle"]}, "tr": {"tümce": ["cümle"]}}
+    manifest = build_index(_docs(corpus), out, FakeEmbedder(), MODEL, lexicon=lexicon)
+    assert manifest["lexicon"]["english"] == 1 and manifest["files"]["lexicon"]["sha256"]
+    assert load_index(out, MODEL["id"]).lexicon == lexicon
+    monkeypatch.setattr("index.lexicon.source", lambda: "OtherWordNet 9.9")
+    with pytest.raises(StaleIndexError, match="OtherWordNet"):
+        load_index(out, MODEL["id"])

@@ -1,0 +1,86 @@
+"""The wordnet lexicon: restriction to the corpus and lookup are pure; KeNet itself in one slow test."""
+
+import numpy as np
+import pytest
+
+from index import lexicon
+from index.documents import parse_document
+from index.lexicon import literal_words, lookup, reaches, restrict
+from qa.names import Vocabulary
+
+CORPUS = {"töreni", "sevkiyatı", "kargo", "ticaret", "hacmini", "imzalandı"}
+# Three Turkish synsets; the first two are linked to English words.
+SYNSETS = [["tören", "merasim"], ["sevk etmek", "göndermek"], ["ticaret", "tecim"]]
+ENGLISH = {0: ["ceremony", "ceremonial occasion"], 1: ["ship", "dispatch"]}
+
+
+def test_literals_meet_text_without_light_verbs_and_infinitives():
+    assert literal_words("sevk etmek") == ["sevk"]
+    assert literal_words("artırmak") == ["artır"]
+    assert literal_words("Boru Hattı") == ["boru", "hattı"]
+
+
+def test_a_literal_reaches_its_suffixed_forms_only():
+    assert reaches("töreni", "tören")
+    assert reaches("sevkiyatı", "sevk")
+    assert not reaches("değerlendiriliyor", "değer")  # twelve more letters make another word
+    assert not reaches("törensel", "kargo")
+    assert reaches("ab", "ab") and not reaches("abc", "ab")
+
+
+def test_restrict_keeps_what_leads_to_corpus_words():
+    found = restrict(SYNSETS, ENGLISH, CORPUS)
+    assert found["en"]["ceremoni"] == ["töreni"]
+    assert "ceremonial occasion" not in str(found["en"])  # multi-word English literals are left out
+    assert found["tr"]["merasim"] == ["töreni"]
+    assert "tören" not in found["tr"]  # its only synonym reaches no other corpus word
+    assert found["tr"]["tecim"] == ["ticaret"]
+    assert found["en"]["dispatch"] == ["sevkiyatı"]
+
+
+def test_lookup_takes_the_longest_literal_a_question_word_begins():
+    found = restrict(SYNSETS, ENGLISH, CORPUS)
+    assert lookup(found, "merasimi", foreign=False) == ["töreni"]
+    assert lookup(found, "ceremonies", foreign=True) == ["töreni"]
+    assert lookup(found, "merasimlerinden", foreign=False) == []  # 8 suffix letters: another word
+    assert lookup({}, "merasimi", foreign=False) == []
+
+
+class NearEncoder:
+    """Every word close to every other: the lexicon decides."""
+
+    def encode_queries(self, texts):
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+class FarEncoder:
+    """Orthogonal vectors: no two words alike."""
+
+    def encode_queries(self, texts):
+        return np.eye(len(texts), 64, dtype=np.float32)[:, :64]
+
+
+ARTICLE = "date 2025-10-21 Haber\n\nResmi karşılama töreni yapıldı.\n"
+
+
+def test_a_synonym_is_an_alternative_only_when_the_encoder_agrees():
+    document = parse_document(ARTICLE, "a.txt")
+    found = restrict([["tören", "merasim"]], {}, {"töreni"})
+    near = Vocabulary([document], NearEncoder(), found)
+    alternatives, alien = near.match(["merasimi"])
+    assert "töreni" in alternatives["merasimi"] and alien == ()
+    far = Vocabulary([document], FarEncoder(), found)
+    alternatives, alien = far.match(["merasimi"])
+    assert "merasimi" not in alternatives and alien == ("merasimi",)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(lexicon.source() is None, reason="NlpToolkit-WordNet is not installed")
+def test_kenet_translates_and_paraphrases_the_seed_words():
+    words = {"töreni", "sevkiyatı", "kısıtlamalarını", "konseyinin", "trafo", "halklar"}
+    synsets, english = lexicon.read_wordnet()
+    found = restrict(synsets, english, words)
+    assert "töreni" in lookup(found, "merasimi", foreign=False)
+    assert "sevkiyatı" in lookup(found, "shipment", foreign=True)
+    assert "kısıtlamalarını" in lookup(found, "restrictions", foreign=True)
+    assert "trafo" in lookup(found, "transformers", foreign=True)
