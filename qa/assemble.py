@@ -19,6 +19,7 @@ from qa.constraints import (
     counted_noun,
     has_unit,
     is_about_the_document,
+    name_candidates,
     next_event_missing,
     numbers_missing,
     ordinal_conflict,
@@ -212,6 +213,36 @@ def _expansion(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact]
     return None
 
 
+# "Aliyev iki halkı nasıl nitelendirdi?", "How did Tokayev describe the talks?": the speaker's own words.
+_ASKS_DESCRIPTION = re.compile(fold_ascii(
+    r"\bnasıl (?:bir \w+ olarak )?(?:nitelendir|niteled|tanımla|tarif|betimle|adlandır|değerlendirdi)|"
+    r"\bhangi (?:ifade|sözcük|kelime|sıfat)\w*(?: ile)?\b|"
+    r"\bhow did (?:\w+ ){1,3}?(?:characteri[sz]e|describe|call|label|portray|assess|refer to|term)\b|"
+    r"\bwhat did (?:\w+ ){1,3}?call\b"))
+_SPOKEN = re.compile(r"(?:söyledi|dedi|belirtti|vurguladı|kaydetti|kullandı|bildirdi|aktardı|duyurdu|"
+                     r"çekti|paylaştı|ifade etti|açıkladı)\W*$")
+_DESCRIBES = re.compile(r"[\"“”]|olduğunu|olarak\b|geçtiğini")
+
+
+def _description(question: str, hits: list[Hit], floor: float) -> Hit | None:
+    """For "how did X describe Y", the best sentence where someone (X, if the article
+    knows X) says something of Y: a quotation or an "... olduğunu" clause, then a verb of saying."""
+    if not _ASKS_DESCRIPTION.search(fold_ascii(casefold_tr(question))):
+        return None
+    # Speakers are names the article makes a subject somewhere ("Tokayev, ...", "İlham Aliyev ise ...").
+    speakers = [stem for n in name_candidates(question) if any(
+        re.match(rf"(?:\S+\s+){{0,3}}{re.escape(stem := casefold_tr(n)[:5])}\w*(?:,|\s+ise\b)",
+                 casefold_tr(h.sentence.text)) for h in hits)]
+    for hit in hits:
+        if hit.score < floor:
+            break
+        text = hit.sentence.text
+        opening = casefold_tr(text[:100])
+        if _SPOKEN.search(text) and _DESCRIBES.search(text) and all(n in opening for n in speakers):
+            return hit
+    return None
+
+
 def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float) -> Hit:
     """Of "X happened." + "This shows Y.", the sentence the question asks for.
 
@@ -387,6 +418,8 @@ def assemble(
     units = asked_units(question) if kind == QUANTITY else []
     if kind is None and (expanded := _expansion(question, body, evidence.name_ratio * top.score)):
         primary, fact = expanded
+    elif kind is None and (described := _description(question, body, evidence.name_ratio * top.score)):
+        primary = described
     if kind == LIST:
         primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)
     elif kind == POSITION:

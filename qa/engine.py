@@ -242,7 +242,9 @@ class Engine:
             carried += [w for name in mentioned for w in content_tokens(name)]
             if not self.retriever.has_topic(words):
                 carried += content_tokens(previous[-1])
-            alternatives = {**alternatives, **{n: [] for n in carried if n not in alternatives}}
+            # An English earlier question carries English words: they need their translations too.
+            carried_alternatives, _ = self.vocabulary.match(carried, foreign=looks_english(previous[-1]))
+            alternatives = {**{n: [] for n in carried}, **carried_alternatives, **alternatives}
             words = words + carried
         else:
             mentioned = ()

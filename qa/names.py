@@ -33,6 +33,8 @@ TRANSLATION_SIMILARITY = 0.72
 # translation pays off there (dev set: hit@1 0.68 -> 0.78 for English).
 FOREIGN_TRANSLATION_SIMILARITY = 0.65
 TRANSLATIONS = 2
+# An English word, capitalised, this close to a corpus name is that name ("Armenia" -> "Ermenistan").
+FOREIGN_NAME_MATCH = 0.75
 # A wordnet synonym or translation counts only if the encoder sees some kinship too:
 # "shipment" -> "sevkiyatı" (0.45) passes, "talks" -> "anlaşma" (polysemy) does not.
 LEXICON_SIMILARITY = 0.4
@@ -165,6 +167,15 @@ class Vocabulary:
             far += self._far(list(lone), self.word_vectors, WORD_SIMILARITY)
         return tuple(dict.fromkeys(far))
 
+    def _as_names(self, words: list[str]) -> list[list[str]]:
+        """The corpus names each word is, capitalised: the encoder knows "Armenia" is
+        "Ermenistan" (0.86) far better than "armenia" is "ermenistan" (0.57)."""
+        if self.name_vectors is None or not len(self.name_vectors):
+            return [[] for _ in words]
+        sims = self.encoder.encode_queries([w[:1].upper() + w[1:] for w in words]) @ self.name_vectors.T
+        return [[casefold_tr(self.names[i]) for i in np.argsort(-row)[:1] if row[i] >= FOREIGN_NAME_MATCH]
+                for row in sims]
+
     def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 
@@ -177,10 +188,13 @@ class Vocabulary:
         unknown = [w for w in dict.fromkeys(words) if not w[0].isdigit() and not self.known_verbatim(w)]
         if not unknown or self.word_vectors is None or not len(self.word_vectors):
             return {}, tuple(unknown)
-        sims = self.encoder.encode_queries(unknown) @ self.word_vectors.T
+        # Casefolded as Turkish, an English "Interstate" became "ınterstate".
+        spelt = [w.replace("ı", "i") for w in unknown] if foreign else unknown
+        sims = self.encoder.encode_queries(spelt) @ self.word_vectors.T
         alternatives, alien = {}, []
         threshold = FOREIGN_TRANSLATION_SIMILARITY if foreign else TRANSLATION_SIMILARITY
-        for word, row in zip(unknown, sims, strict=True):
+        spelt_as_names = self._as_names(spelt) if foreign else [[] for _ in unknown]
+        for word, row, names in zip(unknown, sims, spelt_as_names, strict=True):
             best = np.argsort(-row)[:TRANSLATIONS]
             close = [self.words[i] for i in best if row[i] >= threshold]
             if foreign and len(word) >= 5:
@@ -191,8 +205,9 @@ class Vocabulary:
             # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]
+            close += [n for n in names if n not in close]
             if close:
                 alternatives[word] = close
-            if row[best[0]] < WORD_SIMILARITY and not lexical:
+            if row[best[0]] < WORD_SIMILARITY and not lexical and not names:
                 alien.append(word)
         return alternatives, tuple(alien)

@@ -45,7 +45,8 @@ _ASKS = [
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
-             r"\bfull name\b|\btam adı\b"),
+             r"\bfull name\b(?! of the (?:treaty|agreement|accord|council|corridor|pipeline|declaration|document))|"
+             r"\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),

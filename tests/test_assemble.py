@@ -213,3 +213,14 @@ def test_what_an_acronym_stands_for():
     btc = [hit("Kazak petrolünün Bakü-Tiflis-Ceyhan Petrol Boru Hattı (BTC) ile taşınması sürüyor.", 0.6, n=1)]
     assert assemble("BTC'nin açılımı ne?", btc).fact == "Bakü-Tiflis-Ceyhan Petrol Boru Hattı"
     assert assemble("What does BTC stand for?", btc).fact == "Bakü-Tiflis-Ceyhan Petrol Boru Hattı"
+
+
+def test_how_someone_described_something_is_what_that_speaker_said():
+    visits = "Aliyev, son 3 yılda iki ülke arasında 10'dan fazla ziyaret gerçekleştirildiğini kaydetti."
+    signed = 'Tokayev ve Aliyev, "Stratejik Ortaklık Anlaşması"nın yılı dolayısıyla Ortak Bildiri\'yi imzaladı.'
+    brothers = 'Cumhurbaşkanı İlham Aliyev ise iki ülke halklarının "kardeş halklar" olduğunu söyledi.'
+    hits = [hit(visits, 0.52, n=1), hit(signed, 0.51, n=2), hit(brothers, 0.40, n=3)]
+    for question in ("Aliyev iki milleti nasıl nitelendirdi?", "How did Aliyev characterize the two nations?"):
+        assert assemble(question, hits).cited[0].sentence.text == brothers
+    # Not a question about words said: the best sentence stays.
+    assert assemble("İmzalanan anlaşmalar nasıl değerlendiriliyor?", hits).cited[0].sentence.text == visits

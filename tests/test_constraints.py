@@ -140,6 +140,7 @@ def test_the_position_a_person_holds():
 
 def test_multipliers_durations_costs_and_companies():
     assert asked_units("Ticaret kaç misline çıkarılacak?") == ["kat"]
+    assert asked_units("By how much do they plan to multiply their trade?") == ["kat"]
     assert asked_units("How long did Aliyev's visit last?") == ["süre"]
     assert asked_units("Ziyaret kaç gün sürdü?") == ["süre"]
     assert asked_kind("What is the estimated cost of the projects?") == QUANTITY

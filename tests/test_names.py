@@ -35,3 +35,23 @@ def test_vowel_harmony_of_an_ascii_suffix():
     assert _harmonise("alanlar", "i") == "ı"
     assert _harmonise("gör", "u") == "ü"
     assert _harmonise("ev", "i") == "i"
+
+
+class SpellingEncoder:
+    """Vectors by spelling: a capitalised "Armenia" meets "Ermenistan", lower case does not."""
+
+    def encode_queries(self, texts):
+        rows = []
+        for text in texts:
+            key = {"Armenia": "Ermenistan"}.get(text, text)
+            rows.append(np.random.default_rng(sum(map(ord, key)) * len(key)).normal(size=32))
+        matrix = np.asarray(rows, dtype=np.float32)
+        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_an_english_word_capitalised_like_a_corpus_name_is_that_name():
+    article = "date 2025-10-21 Haber\n\nAliyev, Ermenistan'a uygulanan kısıtlamaları kaldırdı.\n"
+    words = Vocabulary([parse_document(article, "a.txt")], SpellingEncoder())
+    alternatives, alien = words.match(["armenia", "weather"], foreign=True)
+    assert alternatives == {"armenia": ["ermenistan"]}
+    assert alien == ("weather",)
