@@ -33,7 +33,7 @@ TURKISH_STOPWORDS = frozenset(
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
-    toprakları topraklarından topraklarında topraklarına yanı sıra
+    toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     """.split()
 )

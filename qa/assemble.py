@@ -224,15 +224,23 @@ _SPOKEN = re.compile(r"(?:söyledi|dedi|belirtti|vurguladı|kaydetti|kullandı|b
 _DESCRIBES = re.compile(r"[\"“”]|olduğunu|olarak\b|geçtiğini")
 
 
+def _is_subject(name: str, hits: list[Hit]) -> bool:
+    """Whether a sentence opens with ``name`` as its subject ("Tokayev, ...", "İlham Aliyev ise ...")."""
+    pattern = re.compile(rf"(?:\S+\s+){{0,3}}{re.escape(casefold_tr(name)[:5])}\w*(?:,|\s+ise\b)")
+    return any(pattern.match(casefold_tr(h.sentence.text)) for h in hits)
+
+
+# "Ermenistan nasıl tepki verdi?", "How did Armenia react?": only what that party said or did answers.
+_ASKS_REACTION = re.compile(fold_ascii(
+    r"\btepki\w*|\bnasıl karşıladı|\bhow did (?:the )?(?:\S+ ){1,3}?(?:react|respond)\b|\breaction\b"))
+
+
 def _description(question: str, hits: list[Hit], floor: float) -> Hit | None:
     """For "how did X describe Y", the best sentence where someone (X, if the article
     knows X) says something of Y: a quotation or an "... olduğunu" clause, then a verb of saying."""
     if not _ASKS_DESCRIPTION.search(fold_ascii(casefold_tr(question))):
         return None
-    # Speakers are names the article makes a subject somewhere ("Tokayev, ...", "İlham Aliyev ise ...").
-    speakers = [stem for n in name_candidates(question) if any(
-        re.match(rf"(?:\S+\s+){{0,3}}{re.escape(stem := casefold_tr(n)[:5])}\w*(?:,|\s+ise\b)",
-                 casefold_tr(h.sentence.text)) for h in hits)]
+    speakers = [casefold_tr(n)[:5] for n in name_candidates(question) if _is_subject(n, hits)]
     for hit in hits:
         if hit.score < floor:
             break
@@ -247,7 +255,8 @@ def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float
     """Of "X happened." + "This shows Y.", the sentence the question asks for.
 
     "What does X show?" / "Why does X matter?" asks for the "Bu, ..." sentence;
-    "What development shows Y?" for the one it points back to.
+    "What development shows Y?" for the one it points back to, and so does any
+    question whose words that one holds more of.
     """
     folded = casefold_tr(question)
     for hit in hits:
@@ -259,6 +268,8 @@ def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float
                 return second
             if _ASKS_REFERENT.search(folded):
                 return first
+            if primary is second and len(first.matched) > len(second.matched):
+                return first  # the "Bu, ..." sentence ranked on the words of the one before it
     return primary
 
 
@@ -405,6 +416,9 @@ def assemble(
     ok, reason = _supported(best, evidence, foreign, plain)
     if not ok:
         return _abstain(reason)
+    reacting = name_candidates(question, first=True)[:1]
+    if reacting and _ASKS_REACTION.search(fold_ascii(casefold_tr(question))) and not _is_subject(reacting[0], body):
+        return _abstain(f"asks how {reacting[0]} reacted; the article reports nothing {reacting[0]} said or did")
     counted = counted_noun(question) if kind == QUANTITY else ""
     if counted and counted in alien and not unit_words([counted]):
         return _abstain(f"asks how many {counted}; the article never mentions any")

@@ -73,7 +73,8 @@ ROLES = {
 _NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
 _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
 _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
-                     r"\bplanlan\w*|\bhedeflen\w*|\bbekleniyor\b|\bplan\w*|\bexpect\w*|\bscheduled\b|\baim\w*|\btarget\w*")
+                     r"\bplanlan\w*|\bhedeflen\w*|\bhedef(?:i|leri)? olarak\b|\bbekleniyor\b|\bplan\w*|\bexpect\w*|"
+                     r"\bscheduled\b|\baim\w*|\btarget\w*")
 # "When was the treaty originally signed?" asks about an earlier event than the one reported.
 _EARLIER = re.compile(r"\boriginally\b|\bfirst (?:signed|held|established|founded)\b|\bestablished\b|\bfounded\b|"
                       r"\bilk (?:kez|defa|olarak)\b|\bilk imza\w*|\bkuruldu\w*|\bkurulu[sş]\w*")
@@ -111,8 +112,9 @@ def question_numbers(question: str) -> tuple[set[str], set[str]]:
 
 
 _EXCLUDED = re.compile(
-    r"([^\W\d_]+(?:['’][^\W\d_]+)?(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç|yanı sıra)\b|"
-    r"\b(?:apart from|besides|other than|except(?: for)?|aside from)\s+([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)")
+    r"(?:\d+\s+)?([^\W\d_]+(?:['’][^\W\d_]+)?(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç|yanı sıra)\b|"
+    r"\b(?:apart from|besides|other than|except(?: for)?|aside from)\s+(?:the\s+)?(?:\d+\s+)?"
+    r"([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)")
 
 
 def excluded_words(question: str) -> list[str]:
@@ -125,8 +127,8 @@ def excluded_words(question: str) -> list[str]:
 
 
 def numbers_missing(question: str, sentence: str) -> list[str]:
-    """Numbers of the question that the sentence does not state."""
-    cardinals, ordinals = question_numbers(question)
+    """Numbers of the question that the sentence does not state ("apart from the 15 agreements" sets 15 aside)."""
+    cardinals, ordinals = question_numbers(_EXCLUDED.sub(" ", casefold_tr(question)))
     folded = casefold_tr(sentence)
     words = set(_WORD.findall(folded))
     stated = {strip_suffix(w).rstrip(".") for w in words}

@@ -43,7 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
 # Pronouns that point back into the conversation ("What did he announce?").
 _PRONOUN = re.compile(
-    r"\b(?:he|she|they|him|her|them|his|their|there|that|o|onun|ona|onu|onlar|onların|orada|oraya|"
+    r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|o|onun|ona|onu|onlar|onların|orada|oraya|"
     r"oradan|ondan|bunlar|bunların|bundan|bunun)\b", re.IGNORECASE)
 
 
@@ -214,11 +214,17 @@ class Engine:
         started = time.perf_counter()
         question = clean_question(question)
         previous = [q for q in (history or []) if isinstance(q, str) and q.strip()]
-        short = _FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
+        english = looks_english(question)
+        # "Apart from oil, ..." sets oil aside: it must not pull in the oil sentence.
+        set_aside = set(excluded_words(question))
+        words = [w for w in content_tokens(question) if w not in set_aside]
+        alternatives, alien = self.vocabulary.match(words, foreign=english)
+        # "Hangi süre içinde?" after a question: no word of its own the article has, so it goes on from there.
+        short = (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
+                 or not self.retriever.has_topic(words, alternatives))
         follow_up = bool(previous) and (short or _PRONOUN.search(question) is not None)
         kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up and short else None)
         encoder = self._encoder_for(building=False)
-        english = looks_english(question)
         typed = question
         if lacks_turkish_letters(question) and not english:
             typed = self.vocabulary.restore_diacritics(question)
@@ -229,10 +235,6 @@ class Engine:
             vector = vector * 2 + encoder.encode_queries([previous[-1]])[0]
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         encoded = time.perf_counter()
-        # "Apart from oil, ..." sets oil aside: it must not pull in the oil sentence.
-        set_aside = set(excluded_words(question))
-        words = [w for w in content_tokens(question) if w not in set_aside]
-        alternatives, alien = self.vocabulary.match(words, foreign=english)
         alien_share = self._alien_share(words, alien)
         if follow_up:
             # Names from the earlier question stand in for "he", "orada", ...; a question

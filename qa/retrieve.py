@@ -60,6 +60,9 @@ class HybridRetriever:
         texts = lexical_texts or [s.text for s in sentences]
         corpus = [analyze(text, stemmer) or ["\u2205"] for text in texts]
         self.terms = [set(terms) for terms in corpus]
+        # A heading is context ("Toplantı gündemi ve ortak belgeler"): it does not make
+        # every sentence under it hold the question's most specific word.
+        self.own_terms = [set(analyze(s.text, stemmer)) for s in sentences]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
         doc_freq: dict[str, int] = {}
@@ -98,9 +101,9 @@ class HybridRetriever:
             groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer), form)})
         return groups
 
-    def has_topic(self, words: list[str]) -> bool:
+    def has_topic(self, words: list[str], alternatives: dict[str, list[str]] | None = None) -> bool:
         """Does any word name something the corpus has ("Peki Aliyev?" does, "Ondan sonra ne yaptılar?" not)?"""
-        return any(t in self.idf for g in self.term_groups(words) for t in g)
+        return any(t in self.idf for g in self.term_groups(words, alternatives) for t in g)
 
     def coverage(self, groups: list[set[str]]) -> np.ndarray:
         """Share of the question's IDF weight that each sentence contains.
@@ -146,12 +149,15 @@ class HybridRetriever:
         fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage,
                      self.dense_weight, 1.0 - self.dense_weight)
         order = np.argsort(-fused, kind="stable")[:k]
-        focus = self.focus_group(topical)
+        # The question's own words pick the focus before any synonym the vocabulary
+        # offered ("seviyeye" ~ "düzeyde" must not make a "düzeyde" sentence the one to find).
+        own = self.term_groups([w for w in words if w not in not_focus])
+        focus = self.focus_group(own) or self.focus_group(topical)
         known_groups = [(n, g) for n, g in enumerate(topical) if any(t in self.idf for t in g)]
         return [
             Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]),
-                None if focus is None else bool(focus & self.terms[i]),
-                frozenset(n for n, g in known_groups if g & self.terms[i]))
+                None if focus is None else bool(focus & self.own_terms[i]),
+                frozenset(n for n, g in known_groups if g & self.own_terms[i]))
             for i in order
         ]
 

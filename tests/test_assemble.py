@@ -1,5 +1,7 @@
 """Answer assembly and fusion without a model: fabricated hits and scores."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from index.documents import Sentence
@@ -224,3 +226,22 @@ def test_how_someone_described_something_is_what_that_speaker_said():
         assert assemble(question, hits).cited[0].sentence.text == brothers
     # Not a question about words said: the best sentence stays.
     assert assemble("İmzalanan anlaşmalar nasıl değerlendiriliyor?", hits).cited[0].sentence.text == visits
+
+
+def test_a_this_sentence_ranked_on_the_words_of_the_one_before_gives_way_to_it():
+    event = "Aliyev, Ermenistan'a ilk transit yük olarak Kazak tahılı sevk edildiğini duyurdu."
+    meaning = "Bu, barışın artık pratikte de gerçekleştiğinin güzel bir göstergesi."
+    first = replace(placed(event, 0.5, 0, 1), matched=frozenset({0, 1, 2}))
+    second = replace(placed(meaning, 0.6, len(event) + 1, 2), matched=frozenset({0}))
+    assert assemble("Ermenistan'a giden ilk transit yük neydi?", [second, first]).cited[0].sentence.text == event
+    assert assemble("What does the first transit cargo show?", [second, first]).cited[0].sentence.text == meaning
+
+
+def test_how_someone_reacted_needs_that_someone_to_say_or_do_something():
+    lifted = "Aliyev, Ermenistan'a uygulanan kargo kısıtlamalarının kaldırıldığını duyurdu."
+    hits = [hit(lifted, 0.6, n=1)]
+    for question in ("Ermenistan hükümeti kısıtlamaların kaldırılmasına nasıl tepki verdi?",
+                     "How did the Armenian government react to the lifting of the restrictions?"):
+        result = assemble(question, hits)
+        assert result.abstained and "reacted" in result.reason
+    assert not assemble("Aliyev kısıtlamalar hakkında ne duyurdu? Tepkisi ne oldu?", hits).abstained

@@ -167,3 +167,11 @@ def test_naming_some_fields_is_a_list_question():
 
 def test_yani_sira_sets_a_word_aside():
     assert excluded_words("Petrolün yanı sıra hangi madde sevk ediliyor?") == ["petrolün"]
+
+
+def test_a_set_aside_phrase_may_carry_a_number_the_answer_need_not_state():
+    question = "Apart from the 15 agreements, what joint document did the two leaders sign?"
+    assert excluded_words(question) == ["agreements"]
+    assert excluded_words("15 anlaşma dışında hangi belge imzalandı?") == ["anlaşma"]
+    assert numbers_missing(question, "Ortak Bildiri imzalandı.") == []
+    assert numbers_missing("Did they sign 20 agreements?", "15 anlaşma imzalandı") == ["20"]
