@@ -30,6 +30,7 @@ TURKISH_STOPWORDS = frozenset(
     ama fakat sonra önce ayrıca peki acaba var yok idi imiş ediyor etti
     oldu olur olmuş tarafından arasında ait tarihte tarihinde tarihli tane adet
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
+    metne metindeki habere haberdeki makaleye makaledeki yazıda yazıya yazıdaki
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki

@@ -54,7 +54,7 @@ from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
-_NAMED_TYPE = re.compile(r"\bhangi (?:sehir|kent|ulke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
+_NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
                          r"\bin what (?:city|country)\b")
 _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
                            r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
@@ -472,7 +472,7 @@ def assemble(
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
         if (fact is None and kind == PLACE and _NAMED_TYPE.search(fold_ascii(casefold_tr(question)))
-                and not _names_beyond(asked, body, evidence.name_ratio * top.score)):
+                and not _names_beyond(asked, body, evidence.fact_ratio * top.score)):
             return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind == PERSON and _NAMED_PERSON.search(fold_ascii(casefold_tr(question))):
             return _abstain("asks which official or minister; the best sentences name none")

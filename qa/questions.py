@@ -30,24 +30,26 @@ _ASKS = [
     (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
                    r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
     (POSITION, r"\bwhat (?:title|position|post|office|role) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
+               r"\w['’]s (?:title|position|post|office|role)\b|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
     (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
-               r"\bwhat (?:percentage|percent|share|amount|volume|number)\b|\bby how much\b|"
+               r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,2}(?:amount|volume|number|tonnage)\b|"
+               r"\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
                r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü|\bbudget\b|"
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
-    (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
+    (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
              r"\bfull name\b(?! of the (?:treaty|agreement|accord|council|corridor|pipeline|declaration|document))|"
              r"\btam adı\b"),
-    (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|ülke|saray|yer|kent|mekan|deniz)|"
+    (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
 ]

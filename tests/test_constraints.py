@@ -24,8 +24,10 @@ from qa.questions import (
     ORDINAL,
     ORGANISATION,
     PERSON,
+    PLACE,
     POSITION,
     QUANTITY,
+    TITLE,
     asked_kind,
     find_facts,
     positions,
@@ -175,3 +177,17 @@ def test_a_set_aside_phrase_may_carry_a_number_the_answer_need_not_state():
     assert excluded_words("15 anlaşma dışında hangi belge imzalandı?") == ["anlaşma"]
     assert numbers_missing(question, "Ortak Bildiri imzalandı.") == []
     assert numbers_missing("Did they sign 20 agreements?", "15 anlaşma imzalandı") == ["20"]
+
+
+def test_relative_whose_titles_of_people_and_volumes_with_words_between():
+    assert asked_kind("What is the name of the agreement whose anniversary was marked?") is None
+    assert asked_kind("Whose words were these?") == PERSON
+    assert asked_kind("What is İlham Aliyev's title in the article?") == POSITION
+    assert asked_kind("What is the title of the article?") == TITLE
+    assert asked_kind("What BTC oil volume did they target?") == QUANTITY
+    assert asked_kind("What does Kazakhstan share with Azerbaijan?") is None
+    assert asked_kind("Trafo üretimi hangi şehrinde yapılacak?") == PLACE
+
+
+def test_according_to_the_text_is_no_name():
+    assert name_candidates("Metne göre kaç anlaşma imzalandı?", first=True) == []
