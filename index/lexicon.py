@@ -118,7 +118,9 @@ def restrict(synsets: list[list[str]], english: dict[int, list[str]], corpus_wor
 def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
     """Corpus words that ``word`` (a casefolded question word) translates or paraphrases."""
     if foreign:
-        return list(lexicon.get("en", {}).get(english_key(word), ()))
+        english, key = lexicon.get("en", {}), english_key(word)
+        # A verb and its noun are one thing to ask about: "shipped" also as "shipment".
+        return list(dict.fromkeys([*english.get(key, ()), *english.get(key + "ment", ())]))
     turkish = lexicon.get("tr", {})
     # The longest literal the word begins: "merasimi" -> "merasim".
     for end in range(len(word), max(MIN_LITERAL, len(word) - MAX_SUFFIX) - 1, -1):

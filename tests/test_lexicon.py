@@ -42,6 +42,8 @@ def test_lookup_takes_the_longest_literal_a_question_word_begins():
     found = restrict(SYNSETS, ENGLISH, CORPUS)
     assert lookup(found, "merasimi", foreign=False) == ["töreni"]
     assert lookup(found, "ceremonies", foreign=True) == ["töreni"]
+    shipment = {"en": {"ship": ["gemi"], "shipment": ["sevkiyatı"]}, "tr": {}}
+    assert lookup(shipment, "shipped", foreign=True) == ["gemi", "sevkiyatı"]  # the verb and its noun
     assert lookup(found, "merasimlerinden", foreign=False) == []  # 8 suffix letters: another word
     assert lookup({}, "merasimi", foreign=False) == []
 
