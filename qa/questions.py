@@ -27,8 +27,8 @@ _ASKS = [
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bname (?:some|the|a few)(?: of the)? (?:fields|areas|sectors)\b|"
            r"\b(?:fields|areas|sectors) (?:covered|included)\b|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
-    (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firm|firms|shipyard|bank|organi[sz]ation)\b|"
-                   r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt)"),
+    (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firms?|shipyards?|banks?|organi[sz]ations?|"
+                   r"factory|factories)\b|\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt|fabrika)"),
     (POSITION, r"\bwhat (?:title|position|post|office|role) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
                r"\w['’]s (?:title|position|post|office|role)\b|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
@@ -37,7 +37,7 @@ _ASKS = [
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
-               r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,2}(?:amount|volume|number|tonnage)\b|"
+               r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,2}(?:amount|volume|number|tonnage|figure)\b|"
                r"\bby how much\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
                r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü|\bbudget\b|"

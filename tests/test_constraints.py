@@ -185,9 +185,15 @@ def test_relative_whose_titles_of_people_and_volumes_with_words_between():
     assert asked_kind("What is İlham Aliyev's title in the article?") == POSITION
     assert asked_kind("What is the title of the article?") == TITLE
     assert asked_kind("What BTC oil volume did they target?") == QUANTITY
+    assert asked_kind("What bilateral trade figure are they aiming for?") == QUANTITY
     assert asked_kind("What does Kazakhstan share with Azerbaijan?") is None
     assert asked_kind("Trafo üretimi hangi şehrinde yapılacak?") == PLACE
 
 
 def test_according_to_the_text_is_no_name():
     assert name_candidates("Metne göre kaç anlaşma imzalandı?", first=True) == []
+
+
+def test_which_factory_or_shipyards_ask_for_an_organisation():
+    assert asked_kind("Which shipyards will carry out the joint projects?") == ORGANISATION
+    assert asked_kind("Ortak trafo üretimi hangi fabrikada yapılacak?") == ORGANISATION
