@@ -232,7 +232,8 @@ def _is_subject(name: str, hits: list[Hit]) -> bool:
 
 # "Ermenistan nasıl tepki verdi?", "How did Armenia react?": only what that party said or did answers.
 _ASKS_REACTION = re.compile(fold_ascii(
-    r"\btepki\w*|\bnasıl karşıladı|\bhow did (?:the )?(?:\S+ ){1,3}?(?:react|respond)\b|\breaction\b"))
+    r"\btepki\w*|\bnasıl karşıladı|\bhow did (?:the )?(?:\S+ ){1,3}?(?:react|respond)\b|\breaction\b|"
+    r"\bcomment(?:ed)? on\b|\byorum(?:u|unu|da bulun\w*| yaptı)\b"))
 
 
 def _description(question: str, hits: list[Hit], floor: float) -> Hit | None:

@@ -77,7 +77,8 @@ _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext
                      r"\bscheduled\b|\baim\w*|\btarget\w*")
 # "When was the treaty originally signed?" asks about an earlier event than the one reported.
 _EARLIER = re.compile(r"\boriginally\b|\bfirst (?:signed|held|established|founded)\b|\bestablished\b|\bfounded\b|"
-                      r"\bilk (?:kez|defa|olarak)\b|\bilk imza\w*|\bkuruldu\w*|\bkurulu[sş]\w*")
+                      r"\bilk (?:kez|defa|olarak)\b|\bilk imza\w*|\bkuruldu\w*|\bkurulu[sş]\w*|"
+                      r"\bfirst (?:meeting|session|summit|gathering)\b|\bilk (?:toplantı|oturum|zirve)\w*")
 # Relative years: a "this year" question is not answered by a "last year" figure.
 _RELATIVE_YEARS = {
     "last": re.compile(r"\bgeçen (?:yıl|sene)\w*|\blast year\b|\bgecen (?:yil|sene)\w*"),

@@ -244,4 +244,5 @@ def test_how_someone_reacted_needs_that_someone_to_say_or_do_something():
                      "How did the Armenian government react to the lifting of the restrictions?"):
         result = assemble(question, hits)
         assert result.abstained and "reacted" in result.reason
+    assert assemble("Did Turkey comment on the lifting of the restrictions?", hits).abstained
     assert not assemble("Aliyev kısıtlamalar hakkında ne duyurdu? Tepkisi ne oldu?", hits).abstained

@@ -130,6 +130,8 @@ def test_relative_years_conflict_and_earlier_events():
     assert asks_about_an_earlier_event("When was the treaty originally signed?")
     assert asks_about_an_earlier_event("Anlaşma ilk kez ne zaman imzalandı?")
     assert not asks_about_an_earlier_event("Anlaşmalar ne zaman imzalandı?")
+    assert asks_about_an_earlier_event("When was the first meeting of the council held?")
+    assert asks_about_an_earlier_event("Konseyin ilk toplantısı nerede yapıldı?")
 
 
 def test_the_position_a_person_holds():
@@ -186,6 +188,7 @@ def test_relative_whose_titles_of_people_and_volumes_with_words_between():
     assert asked_kind("What is the title of the article?") == TITLE
     assert asked_kind("What BTC oil volume did they target?") == QUANTITY
     assert asked_kind("What bilateral trade figure are they aiming for?") == QUANTITY
+    assert asked_kind("What is the exact BTC oil volume target for next year?") == QUANTITY
     assert asked_kind("What does Kazakhstan share with Azerbaijan?") is None
     assert asked_kind("Trafo üretimi hangi şehrinde yapılacak?") == PLACE
 
