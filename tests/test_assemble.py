@@ -245,4 +245,19 @@ def test_how_someone_reacted_needs_that_someone_to_say_or_do_something():
         result = assemble(question, hits)
         assert result.abstained and "reacted" in result.reason
     assert assemble("Did Turkey comment on the lifting of the restrictions?", hits).abstained
+    assert assemble("What did Armenia's government say in response to the lifting?", hits).abstained
     assert not assemble("Aliyev kısıtlamalar hakkında ne duyurdu? Tepkisi ne oldu?", hits).abstained
+
+
+def test_the_year_a_target_is_to_be_met_is_not_the_articles_date():
+    title = hit(TITLE, 0.2, kind="title", n=9)
+    target = "Ticaret hacmini 2 katına çıkararak 1 milyar dolara ulaşması için mutabakata vardık."
+    result = assemble("Ticaret hacmini 1 milyar dolara hangi yıl çıkarmayı hedefliyorlar?",
+                      [hit(target, 0.7, lexical=0.9, n=1)], date_hit=title, document_date="2025-10-21")
+    assert result.abstained
+
+
+def test_a_list_question_the_encoder_reads_poorly_is_answered_from_the_words():
+    fields = "Enerji, ulaştırma, sağlık ve istatistik alanlarında 15 anlaşma imzalandı."
+    result = assemble("Anlaşmalar hangi alanları kapsıyor?", [hit(fields, 0.35, dense=0.10, lexical=0.55, n=1)])
+    assert not result.abstained and "ulaştırma" in result.fact
