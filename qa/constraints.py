@@ -72,7 +72,8 @@ ROLES = {
 
 _NEXT = re.compile(r"\bnext\b|\bsonraki\b|\bbir dahaki\b|\bupcoming\b")
 _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
-_FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
+_FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\b\w+(?:acağ|eceğ)(?:ı|i|ını|ini)\b|"
+                     r"\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
                      r"\bplanlan\w*|\bhedeflen\w*|\bhedef(?:i|leri)? olarak\b|\bbekleniyor\b|\bplan\w*|\bexpect\w*|"
                      r"\bscheduled\b|\baim\w*|\btarget\w*")
 # "When was the treaty originally signed?" asks about an earlier event than the one reported.

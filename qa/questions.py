@@ -38,11 +38,12 @@ _ASKS = [
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
                r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,5}?(?:amount|volume|number|tonnage|figure)\b|"
-               r"\bby how much\b|"
+               r"\bby how much\b|\bnumerical\b|\bin (?:million |billion |thousand )?(?:tons|tonnes|dollars|barrels)\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
                r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\bhow long did\b|\bne kadar sürdü|\bbudget\b|"
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
-    (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
+    (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
+           r"\btarih(?:i)? (?:ne|nedir)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"

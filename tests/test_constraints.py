@@ -19,6 +19,7 @@ from qa.constraints import (
     verb_forms,
 )
 from qa.questions import (
+    DATE,
     EVENT,
     LIST,
     ORDINAL,
@@ -132,6 +133,8 @@ def test_relative_years_conflict_and_earlier_events():
     assert not asks_about_an_earlier_event("Anlaşmalar ne zaman imzalandı?")
     assert asks_about_an_earlier_event("When was the first meeting of the council held?")
     assert asks_about_an_earlier_event("Konseyin ilk toplantısı nerede yapıldı?")
+    assert asks_about_the_future("Anlaşmaların yürürlüğe gireceği tarih nedir?")
+    assert not asks_about_the_future("Anlaşmaların imzalandığı tarih nedir?")
 
 
 def test_the_position_a_person_holds():
@@ -189,6 +192,8 @@ def test_relative_whose_titles_of_people_and_volumes_with_words_between():
     assert asked_kind("What BTC oil volume did they target?") == QUANTITY
     assert asked_kind("What bilateral trade figure are they aiming for?") == QUANTITY
     assert asked_kind("What is the exact BTC oil volume target for next year?") == QUANTITY
+    assert asked_kind("What numerical target, in million tonnes, was set?") == QUANTITY
+    assert asked_kind("Anlaşmaların yürürlüğe gireceği tarih nedir?") == DATE
     assert asked_kind("What does Kazakhstan share with Azerbaijan?") is None
     assert asked_kind("Trafo üretimi hangi şehrinde yapılacak?") == PLACE
 
