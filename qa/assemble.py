@@ -354,6 +354,8 @@ def _abstain(reason: str) -> Assembled:
     return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
 
+# What a line or a plant can carry is not what it carried: "annual capacity" wants the word.
+_CAPACITY = re.compile(r"\bcapacit|\bkapasite")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.
 _AIMS = re.compile(r"\bhedefl\w*|\bamaçl\w*")
 
@@ -507,6 +509,9 @@ def assemble(
     if fact is not None and kind == QUANTITY and asks_about_the_future(question) and _PAST.search(
             casefold_tr(primary.sentence.text[max(0, fact.start - 30):fact.start])):
         return _abstain(f"asks about a planned figure; {fact.text!r} is a past one")
+    if (fact is not None and kind == QUANTITY and _CAPACITY.search(casefold_tr(question))
+            and not _CAPACITY.search(casefold_tr(primary.sentence.text))):
+        return _abstain(f"asks for a capacity; {fact.text!r} is an amount, not a capacity")
     when = relative_year_conflict(question, primary.sentence.text) if fact is not None else ""
     if when:
         return _abstain(f"asks about {when}; the best sentence speaks of another")

@@ -56,7 +56,7 @@ META_WORDS = frozenset(
 )
 # A price is a sum of money: "kaç dolar" and "what tariff" alike want one.
 _PRICE = re.compile(r"\b(?:fiyat|ücret|maliyet|tarife|bedel|parasal|price|cost|tariff|fee|monetary|worth|money|"
-                    r"invest|yatırım|budget|bütçe|funding)\w*")
+                    r"invest|yatırım|budget|bütçe|funding|premium|sigorta prim|insurance)\w*")
 
 _HOW_LONG = re.compile(r"\bhow (?:long|deep|high|tall|far) (?:is|are|was)\b|\bne kadar (?:uzun|derin|yüksek)")
 _DURATION = re.compile(r"\bhow long did\b|\bhow long (?:will|would)\b|\bne kadar sür|\bkaç (?:gün|saat|hafta) sür")

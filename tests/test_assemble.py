@@ -261,3 +261,10 @@ def test_a_list_question_the_encoder_reads_poorly_is_answered_from_the_words():
     fields = "Enerji, ulaştırma, sağlık ve istatistik alanlarında 15 anlaşma imzalandı."
     result = assemble("Anlaşmalar hangi alanları kapsıyor?", [hit(fields, 0.35, dense=0.10, lexical=0.55, n=1)])
     assert not result.abstained and "ulaştırma" in result.fact
+
+
+def test_a_capacity_is_not_an_amount_carried():
+    carried = "Geçen yıl BTC üzerinden 1,5 milyon ton Kazak petrolü taşındı."
+    result = assemble("What is the annual capacity of the BTC pipeline?", [hit(carried, 0.7, n=1)])
+    assert result.abstained and "capacity" in result.reason
+    assert assemble("How much oil was carried through BTC?", [hit(carried, 0.7, n=1)]).fact == "1,5 milyon ton"

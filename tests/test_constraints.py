@@ -51,6 +51,7 @@ def test_ordinals_must_match_but_cardinal_words_do_not_constrain():
     ("İlham Aliyev kaç yaşında?", ["yaş"]),
     ("How long is the pipeline?", ["km"]),
     ("What is the monetary value of the deal?", ["dolar"]),
+    ("How much are freight insurance premiums expected to change?", ["dolar"]),
     ("How many high-level visits took place?", []),
 ])
 def test_units_the_question_asks_in(question, units):
