@@ -354,6 +354,11 @@ def _abstain(reason: str) -> Assembled:
     return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
 
+# "What is the name of the green energy project?" wants a name: a capitalised phrase ending in
+# a project's noun ("Trans Hazar Uluslararası Taşımacılık Koridoru"), not a project described.
+_ASKS_PROJECT_NAME = re.compile(r"\bname of the (?:\S+ ){0,4}?projects?\b|\bwhich specific (?:\S+ ){0,4}?projects?\b|"
+                                r"\bprojesinin (?:tam )?adı|\bprojenin (?:tam )?adı")
+_NAMED_PROJECT = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+){1,6}(?:Projesi|Proje|Project|Koridoru|Hattı|Programı)")
 # What a line or a plant can carry is not what it carried: "annual capacity" wants the word.
 _CAPACITY = re.compile(r"\bcapacit|\bkapasite")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.
@@ -426,6 +431,9 @@ def assemble(
     ok, reason = _supported(best, evidence, foreign, plain or kind == LIST)
     if not ok:
         return _abstain(reason)
+    if _ASKS_PROJECT_NAME.search(casefold_tr(question)) and not any(
+            _NAMED_PROJECT.search(h.sentence.text) for h in body if h.score >= evidence.name_ratio * top.score):
+        return _abstain("asks for a project's name; the best sentences name none")
     reacting = name_candidates(question, first=True)[:1]
     if reacting and _ASKS_REACTION.search(fold_ascii(casefold_tr(question))) and not _is_subject(reacting[0], body):
         return _abstain(f"asks how {reacting[0]} reacted; the article reports nothing {reacting[0]} said or did")

@@ -268,3 +268,11 @@ def test_a_capacity_is_not_an_amount_carried():
     result = assemble("What is the annual capacity of the BTC pipeline?", [hit(carried, 0.7, n=1)])
     assert result.abstained and "capacity" in result.reason
     assert assemble("How much oil was carried through BTC?", [hit(carried, 0.7, n=1)]).fact == "1,5 milyon ton"
+
+
+def test_the_name_of_a_project_needs_a_named_project():
+    described = 'İki ülke "yeşil enerji" alanında stratejik altyapı projelerini hayata geçiriyor.'
+    named = "Tokayev, Trans Hazar Uluslararası Taşımacılık Koridoru'nun geliştirilmesinin öncelik olduğunu söyledi."
+    result = assemble("What is the name of the green energy project?", [hit(described, 0.7, n=1)])
+    assert result.abstained and "project" in result.reason
+    assert not assemble("What is the name of the transport corridor project?", [hit(named, 0.7, n=2)]).abstained
