@@ -167,14 +167,13 @@ class Vocabulary:
             far += self._far(list(lone), self.word_vectors, WORD_SIMILARITY)
         return tuple(dict.fromkeys(far))
 
-    def _as_names(self, words: list[str]) -> list[list[str]]:
-        """The corpus names each word is, capitalised: the encoder knows "Armenia" is
+    def _as_names(self, vectors: np.ndarray) -> list[list[str]]:
+        """The corpus name each capitalised word's vector is: the encoder knows "Armenia" is
         "Ermenistan" (0.86) far better than "armenia" is "ermenistan" (0.57)."""
         if self.name_vectors is None or not len(self.name_vectors):
-            return [[] for _ in words]
-        sims = self.encoder.encode_queries([w[:1].upper() + w[1:] for w in words]) @ self.name_vectors.T
+            return [[] for _ in vectors]
         return [[casefold_tr(self.names[i]) for i in np.argsort(-row)[:1] if row[i] >= FOREIGN_NAME_MATCH]
-                for row in sims]
+                for row in vectors @ self.name_vectors.T]
 
     def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
@@ -190,10 +189,13 @@ class Vocabulary:
             return {}, tuple(unknown)
         # Casefolded as Turkish, an English "Interstate" became "ınterstate".
         spelt = [w.replace("ı", "i") for w in unknown] if foreign else unknown
-        sims = self.encoder.encode_queries(spelt) @ self.word_vectors.T
+        # One encoder call: the words, and for a foreign question the words capitalised as names.
+        titled = [w[:1].upper() + w[1:] for w in spelt] if foreign else []
+        vectors = self.encoder.encode_queries(spelt + titled)
+        sims = vectors[:len(spelt)] @ self.word_vectors.T
         alternatives, alien = {}, []
         threshold = FOREIGN_TRANSLATION_SIMILARITY if foreign else TRANSLATION_SIMILARITY
-        spelt_as_names = self._as_names(spelt) if foreign else [[] for _ in unknown]
+        spelt_as_names = self._as_names(vectors[len(spelt):]) if foreign else [[] for _ in unknown]
         for word, row, names in zip(unknown, sims, spelt_as_names, strict=True):
             best = np.argsort(-row)[:TRANSLATIONS]
             close = [self.words[i] for i in best if row[i] >= threshold]
