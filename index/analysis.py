@@ -32,7 +32,8 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     metne metindeki habere haberdeki makaleye makaledeki yazıda yazıya yazıdaki
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
-    kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri dışında hariç kaçıncı kaçıncısı
+    kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri neyi neye neyin neyle nelere neleri nelerin
+    nelerdi nereyi neresini dışında hariç kaçıncı kaçıncısı
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini

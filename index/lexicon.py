@@ -29,6 +29,7 @@ PACKAGE = "NlpToolkit-WordNet"
 # A Turkish literal reaches a corpus word it begins, up to this many suffix letters ("tören" -> "töreni").
 MAX_SUFFIX = 6
 MIN_LITERAL = 4
+_HARD = {"ğ": "k", "b": "p", "c": "ç", "d": "t"}  # consonant softening, undone
 _LIGHT_VERBS = ("etmek", "olmak", "yapmak", "kılmak", "eylemek")
 _SYNSET = re.compile(r"<SYNSET><ID>([^<]+)</ID><SYNONYM>(.*?)</SYNONYM>(.*?)</SYNSET>")
 _LITERAL = re.compile(r"<LITERAL>([^<]+)<SENSE>")
@@ -122,10 +123,12 @@ def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
         # A verb and its noun are one thing to ask about: "shipped" also as "shipment".
         return list(dict.fromkeys([*english.get(key, ()), *english.get(key + "ment", ())]))
     turkish = lexicon.get("tr", {})
-    # The longest literal the word begins: "merasimi" -> "merasim".
+    # The longest literal the word begins: "merasimi" -> "merasim"; a final consonant
+    # softens before a vowel suffix, so "dayanağı" begins "dayanak" too.
     for end in range(len(word), max(MIN_LITERAL, len(word) - MAX_SUFFIX) - 1, -1):
-        if word[:end] in turkish:
-            return list(turkish[word[:end]])
+        for literal in (word[:end], word[:end - 1] + _HARD.get(word[end - 1], word[end - 1])):
+            if literal in turkish:
+                return list(turkish[literal])
     return []
 
 

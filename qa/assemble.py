@@ -8,6 +8,7 @@ candidate sentences contain, not one raw threshold alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
@@ -24,6 +25,7 @@ from qa.constraints import (
     numbers_missing,
     ordinal_conflict,
     relative_year_conflict,
+    restated_numbers,
     role_missing,
     unit_words,
 )
@@ -54,8 +56,12 @@ from qa.retrieve import Hit
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
-_NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|\bwhich (?:city|country|town|port)\b|"
-                         r"\bin what (?:city|country)\b")
+_NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|"
+                         r"\bwhich (?:\w+ )?(?:city|cities|country|countries|towns?|ports?)\b|"
+                         r"\bin what (?:city|country)\b|"
+                         # Where a plant is built is a place with a name, never a figurative "where".
+                         r"\bwhere (?:\w+ ){0,8}?(?:located|built|based|situated|constructed|set up)\b|"
+                         r"\bnerede (?:kurul|insa|yer al|bulun)\w*|\bhangi (?:tesis|fabrika)\w*")
 _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
                            r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
@@ -141,7 +147,7 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
     """The best fact of ``kind`` in the hit that does not merely repeat the question."""
     asked = casefold_tr(question)
     asked_words = {strip_suffix(w) for w in tokenize(question)}
-    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+    given = restated_numbers(question)
     facts = [f for f in find_facts(hit.sentence.text, kind)
              if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)
              # "15 anlaşmadan kaç tanesi ...?" is not answered by the 15 it states.
@@ -361,8 +367,13 @@ _ASKS_PROJECT_NAME = re.compile(r"\bname of the (?:\S+ ){0,4}?projects?\b|\bwhic
 _NAMED_PROJECT = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+){1,6}(?:Projesi|Proje|Project|Koridoru|Hattı|Programı)")
 # What a line or a plant can carry is not what it carried: "annual capacity" wants the word.
 _CAPACITY = re.compile(r"\bcapacit|\bkapasite")
+# Words that ask for a number itself, not for what is planned about an amount.
+_ASKS_NUMBER = re.compile(r"\bkaç\b|\bne kadar\b|\bhow (?:much|many|large|big)\b|\bhangi (?:miktar|seviye|düzey)|"
+                          r"\bwhat (?:\w+ ){0,5}?(?:amount|tonnage|volume|figure|number|level)\b|\byüzde\b|\bpercent|"
+                          r"\bexact\b|\bnumerical\b|\brakam\w*|\bin (?:million |billion )?(?:tons|tonnes|dollars)\b")
+_PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.
-_AIMS = re.compile(r"\bhedefl\w*|\bamaçl\w*")
+_AIMS = re.compile(r"\bhedef\w*|\bamaçl\w*|\bkadar\b|\bby (?:when|which|what)\b|\bdeadline\b|\bson tarih")
 
 
 def _document_date(question: str, top: Hit, date_hit: Hit | None, document_date: str,
@@ -396,6 +407,7 @@ def assemble(
     alien: tuple[str, ...] = (),
     missing_role: str = "",
     mentioned: tuple[str, ...] = (),
+    alternatives: Mapping[str, list[str]] | None = None,
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -408,7 +420,8 @@ def assemble(
     know at all ("nüfus" in a question about trade), ``alien`` those words;
     ``missing_role`` a role the question names and the corpus never mentions
     ("bakan" when no minister appears); ``mentioned`` names the conversation
-    already gave (the previous answer), which are not the answer again.
+    already gave (the previous answer), which are not the answer again;
+    ``alternatives`` the corpus words that question words stand for.
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
@@ -440,7 +453,7 @@ def assemble(
     counted = counted_noun(question) if kind == QUANTITY else ""
     if counted and counted in alien and not unit_words([counted]):
         return _abstain(f"asks how many {counted}; the article never mentions any")
-    conflict = ordinal_conflict(question, [h.sentence.text for h in body])
+    conflict = ordinal_conflict(question, [h.sentence.text for h in body], alternatives)
     if conflict:
         return _abstain(f"asks about {conflict}; the article only has another one")
     if unsupported_names and top.dense < evidence.name_override_dense:
@@ -482,7 +495,8 @@ def assemble(
             for hit in body[1:]:
                 if hit.score < evidence.name_ratio * top.score:
                     break
-                if hit is not best and hit.lexical >= evidence.wide_coverage and _covers(hit, best):
+                if (hit is not best and hit.lexical >= evidence.wide_coverage and _covers(hit, best)
+                        and _on_focus(hit, body[:3])):
                     fact = _pick_fact(hit, kind, asked, units)
                     if fact:
                         primary = hit
@@ -516,7 +530,12 @@ def assemble(
         return _abstain(f"asks when something will happen; the best sentence's {fact.text!r} is past")
     if fact is not None and kind == QUANTITY and asks_about_the_future(question) and _PAST.search(
             casefold_tr(primary.sentence.text[max(0, fact.start - 30):fact.start])):
-        return _abstain(f"asks about a planned figure; {fact.text!r} is a past one")
+        # "Petrol miktarı konusunda ne hedefliyorlar?" asks what is planned, not a number:
+        # the sentence's own plan ("önemli ölçüde artırmayı hedefliyor") answers it.
+        if _ASKS_NUMBER.search(casefold_tr(question)) or not _PLANS.search(
+                casefold_tr(primary.sentence.text[fact.end:])):
+            return _abstain(f"asks about a planned figure; {fact.text!r} is a past one")
+        fact = None
     if (fact is not None and kind == QUANTITY and _CAPACITY.search(casefold_tr(question))
             and not _CAPACITY.search(casefold_tr(primary.sentence.text))):
         return _abstain(f"asks for a capacity; {fact.text!r} is an amount, not a capacity")

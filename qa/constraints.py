@@ -8,6 +8,7 @@ name; otherwise the loosely related sentence is not evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import pairwise
 
 from index.analysis import STOPWORDS, casefold_tr, strip_suffix
@@ -17,6 +18,14 @@ _CARDINALS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "twice": "2", "double": "2",
 }
+# Spelt-out numbers a question may restate ("Of the fifteen accords, how many ...?").
+_NUMBER_WORDS = {
+    # Small ones restate the context ("the two countries"), so only from eleven up.
+    "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16",
+    "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "fifty": "50",
+}
+_TURKISH_UNITS = ("bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz")
+_TURKISH_TEENS = re.compile(r"\bon (" + "|".join(_TURKISH_UNITS) + r")\b")
 _ORDINALS = {
     "ikinci": "2", "üçüncü": "3", "dördüncü": "4", "beşinci": "5",
     "altıncı": "6", "yedinci": "7", "sekizinci": "8", "dokuzuncu": "9", "onuncu": "10",
@@ -75,11 +84,15 @@ _NEXT_IN_TEXT = re.compile(r"sonraki|gelecek|yakında|planla|next")
 _FUTURE = re.compile(r"\b\w+(?:acak|ecek)(?:tır|tir|lar|ler)?\b|\b\w+(?:acağ|eceğ)(?:ı|i|ını|ini)\b|"
                      r"\bwill\b|\bnext\b|\bsonraki\b|\bgelecek\b|"
                      r"\bplanlan\w*|\bhedeflen\w*|\bhedef(?:i|leri)? olarak\b|\bbekleniyor\b|\bplan\w*|\bexpect\w*|"
-                     r"\bscheduled\b|\baim\w*|\btarget\w*")
+                     r"\bscheduled\b|\baim\w*|\btarget\w*|\bwant(?:s|ed)? to\b|\bhop(?:e|es|ing) to\b|\bgoals?\b|"
+                     r"\bintend\w*|\bhedefl\w*|\bamaçl\w*|\bisti(?:yor|yorlar)\b")
 # "When was the treaty originally signed?" asks about an earlier event than the one reported.
 _EARLIER = re.compile(r"\boriginally\b|\bfirst (?:signed|held|established|founded)\b|\bestablished\b|\bfounded\b|"
                       r"\bilk (?:kez|defa|olarak)\b|\bilk imza\w*|\bkuruldu\w*|\bkurulu[sş]\w*|"
-                      r"\bfirst (?:meeting|session|summit|gathering)\b|\bilk (?:toplantı|oturum|zirve)\w*")
+                      r"\bfirst (?:meeting|session|summit|gathering)\b|\bilk (?:toplantı|oturum|zirve)\w*|"
+                      # "Bu ziyaretten önce en son ne zaman görüşmüşlerdi?": the time before, not this one.
+                      r"\ben son\b|\bdaha önce\b|\bpreviously\b|\bbefore this\b|\blast time\b|"
+                      r"\bprior to (?:this|the)\b")
 # Relative years: a "this year" question is not answered by a "last year" figure.
 _RELATIVE_YEARS = {
     "last": re.compile(r"\bgeçen (?:yıl|sene)\w*|\blast year\b|\bgecen (?:yil|sene)\w*"),
@@ -92,6 +105,15 @@ _FIRST = {"ilk": "1", "birinci": "1", "first": "1"}
 _COUNTED = re.compile(r"(?<!yüzde )\b(?:kaç|kac|how many|number of)\s+([^\W\d_]+(?:['’][^\W\d_]+)?)")
 # "kaç arttı", "kaç büyüdü": a verb after "kaç" counts nothing named.
 _VERB_END = re.compile(r"(?:[dt][ıiuü](?:r|k|m|n|lar|ler)?|m[ıiuü]ş\w*|[ae]c[ae]k\w*|[ıiuü]?yor\w*|m[ae]k)$")
+
+
+def restated_numbers(question: str) -> set[str]:
+    """Every number the question states, digits or words ("fifteen", "on beş"), as digit strings."""
+    folded = casefold_tr(question)
+    numbers = set(re.findall(r"\d+(?:[.,]\d+)*", folded))
+    numbers |= {_NUMBER_WORDS[w] for w in re.findall(r"[^\W\d_]+", folded) if w in _NUMBER_WORDS}
+    numbers |= {str(10 + _TURKISH_UNITS.index(m) + 1) for m in _TURKISH_TEENS.findall(folded)}
+    return numbers
 
 
 def question_numbers(question: str) -> tuple[set[str], set[str]]:
@@ -143,8 +165,11 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
     return missing
 
 
-def _ordinal_nouns(text: str) -> set[tuple[str, str]]:
-    """(ordinal, noun prefix) pairs: "2. Toplantısı" -> ("2", "topla"); "ilk toplantı" -> ("1", "topla")."""
+def _ordinal_nouns(text: str, alternatives: Mapping[str, list[str]] | None = None) -> set[tuple[str, str]]:
+    """(ordinal, noun prefix) pairs: "2. Toplantısı" -> ("2", "topla"); "ilk toplantı" -> ("1", "topla").
+
+    ``alternatives`` adds the corpus words a noun stands for ("first meeting" -> ("1", "topla")).
+    """
     words = _WORD.findall(casefold_tr(text))
     pairs = set()
     for word, following in pairwise(words):
@@ -152,13 +177,15 @@ def _ordinal_nouns(text: str) -> set[tuple[str, str]]:
         match = _ORDINAL_SUFFIX.match(word)
         number = match.group(1) if match else _ORDINALS.get(bare) or _FIRST.get(bare)
         if number and following[0].isalpha():
-            pairs.add((number, strip_suffix(following)[:5]))
+            noun = strip_suffix(following)
+            forms = [noun, *(alternatives or {}).get(following, ()), *(alternatives or {}).get(noun, ())]
+            pairs |= {(number, strip_suffix(casefold_tr(form))[:5]) for form in forms}
     return pairs
 
 
-def ordinal_conflict(question: str, sentences: list[str]) -> str:
+def ordinal_conflict(question: str, sentences: list[str], alternatives: Mapping[str, list[str]] | None = None) -> str:
     """The question's "ilk toplantı" when the evidence only knows a "2. Toplantısı" ("" if none)."""
-    asked = _ordinal_nouns(question)
+    asked = _ordinal_nouns(question, alternatives)
     stated = set().union(*(_ordinal_nouns(s) for s in sentences)) if sentences else set()
     for number, noun in sorted(asked):
         others = {n for n, other in stated if other == noun}

@@ -278,6 +278,7 @@ class Engine:
             alien=found.alien,
             missing_role=role_missing(found.question, self._corpus_text, folded=True),
             mentioned=found.mentioned,
+            alternatives=found.alternatives,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )

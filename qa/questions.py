@@ -29,11 +29,12 @@ _ASKS = [
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (ORGANISATION, r"\bwhich (?:\w+ ){0,4}?(?:company|companies|firms?|shipyards?|banks?|organi[sz]ations?|"
                    r"factory|factories)\b|\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt|fabrika)"),
-    (POSITION, r"\bwhat (?:title|position|post|office|role) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
-               r"\w['’]s (?:title|position|post|office|role)\b|"
+    (POSITION, r"\bwhat (?:title|position|post|office) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
+               r"\w['’]s (?:title|position|post|office)\b|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
     (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
-    (QUANTITY, r"\bkaç\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|\bwhat (?:price|cost|tariff|fee|value)\b|"
+    (QUANTITY, r"\bkaç(?:ı|ını|ının|tanesi)?\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|"
+               r"\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"
                r"\b(?:fiyatı|ücreti|maliyeti|tarifesi|bedeli|değeri) (?:ne|nedir)\b|\bwhat level\b|"
                r"\bne düzey|\bhangi düzey|\bhangi seviye|\byüzde kaç|\bhow (?:many|much|large|big)\b|"
@@ -44,7 +45,8 @@ _ASKS = [
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
            r"\btarih(?:i)? (?:ne|nedir)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
-           r"\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bon what date\b"),
+           r"\bwhat (?:\w+ )?(?:date|day|year|month)\b|\bwhich (?:\w+ )?(?:date|day|year|month)\b|\bon what date\b|"
+           r"\bby when\b|\bdeadline\b|\bhangi yıla kadar\b|\bson tarih\w*"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
@@ -52,6 +54,7 @@ _ASKS = [
              r"\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
+            r"\bwhich (?:\w+ )?(?:cities|countries|towns?|ports?)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
 ]
 # Matched without diacritics, so "Kac anlasma?" asks a quantity like "Kaç anlaşma?".
@@ -82,9 +85,9 @@ _ABSOLUTE_DATE = re.compile(
     r"ekim|kasım|aralık)\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
-_ASKS_DAY = re.compile(r"hangi (?:gun|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:date|day)\b|\bon what date\b|"
-                       r"\bwhich (?:date|day)\b|kaçında")
-_ASKS_YEAR = re.compile(r"hangi yil|\bwhat year\b|\bwhich year\b|\bin what year\b|\bkac yilinda\b")
+_ASKS_DAY = re.compile(r"hangi (?:gun|tarih)|\btarih(?:i|inde|te)\b|\bwhat (?:\w+ )?(?:date|day)\b|\bon what date\b|"
+                       r"\bwhich (?:\w+ )?(?:date|day)\b|kaçında")
+_ASKS_YEAR = re.compile(r"hangi yil|\bwhat (?:\w+ )?year\b|\bwhich (?:\w+ )?year\b|\bin what year\b|\bkac yilinda\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:geçen|bu|önceki|last|this) yıl|\blast year\b", re.IGNORECASE)
 _TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"

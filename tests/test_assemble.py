@@ -276,3 +276,40 @@ def test_the_name_of_a_project_needs_a_named_project():
     result = assemble("What is the name of the green energy project?", [hit(described, 0.7, n=1)])
     assert result.abstained and "project" in result.reason
     assert not assemble("What is the name of the transport corridor project?", [hit(named, 0.7, n=2)]).abstained
+
+
+def test_a_deadline_or_an_earlier_meeting_is_not_the_articles_date():
+    title = hit(TITLE, 0.2, kind="title", n=9)
+    target = "Ticaret hacmini 2 katına çıkararak 1 milyar dolara ulaşması için mutabakata vardık."
+    for question in ("Ticaretin 1 milyar dolara hangi yıla kadar çıkarılması kararlaştırıldı?",
+                     "By which specific year should trade hit the $1 billion mark?",
+                     "Tokayev ile Aliyev bu ziyaretten önce en son hangi tarihte görüşmüştü?"):
+        result = assemble(question, [hit(target, 0.7, lexical=0.9, n=1)], date_hit=title, document_date="2025-10-21")
+        assert result.abstained, question
+
+
+def test_a_spelt_out_number_the_question_states_is_not_its_answer():
+    assert assemble("Of the fifteen accords, how many dealt with energy?", [hit(S1, 0.7, n=1)]).abstained
+    assert assemble("İmzalanan on beş anlaşmadan kaçı enerji alanında?", [hit(S1, 0.7, n=1)]).abstained
+
+
+def test_what_is_planned_about_an_amount_is_the_plan_not_last_years_figure():
+    oil = [hit("Geçen yıl BTC üzerinden 1,5 milyon ton petrol taşındı ve bu miktarı yakında artırmayı hedefliyorlar.",
+               0.7, n=1)]
+    planned = assemble("Petrol miktarı konusunda ne hedefliyorlar?", oil)
+    assert not planned.abstained and planned.fact == ""
+    assert assemble("What annual tonnage of oil through BTC do the parties want to reach?", oil).abstained
+
+
+def test_where_a_plant_will_be_built_needs_a_named_place():
+    plans = [hit("Tokayev, ortak trafo üretimine başlamayı planladıklarını aktardı.", 0.7, n=2)]
+    assert assemble("Where will the joint transformer production facility be located?", plans).abstained
+    assert assemble("Which Caspian ports handle the corridor's cargo?", plans).abstained
+
+
+def test_an_english_first_meeting_conflicts_with_the_articles_second_one():
+    council = [hit("Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti.", 0.7, n=1)]
+    question = "Where was the first meeting of the council held?"
+    assert assemble(question, council, alternatives={"meeting": ["toplantı"]}).abstained
+    assert not assemble("Who co-chaired the meeting of the council?", council,
+                        alternatives={"meeting": ["toplantı"]}).abstained

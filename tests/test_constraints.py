@@ -14,6 +14,7 @@ from qa.constraints import (
     numbers_missing,
     ordinal_conflict,
     relative_year_conflict,
+    restated_numbers,
     role_missing,
     unit_words,
     verb_forms,
@@ -206,3 +207,19 @@ def test_according_to_the_text_is_no_name():
 def test_which_factory_or_shipyards_ask_for_an_organisation():
     assert asked_kind("Which shipyards will carry out the joint projects?") == ORGANISATION
     assert asked_kind("Ortak trafo üretimi hangi fabrikada yapılacak?") == ORGANISATION
+
+
+def test_numbers_a_question_restates_in_digits_or_words():
+    assert restated_numbers("Of the fifteen accords, how many dealt with energy?") == {"15"}
+    assert restated_numbers("On beş anlaşmanın kaçı enerjiyle ilgili?") == {"15"}
+    assert restated_numbers("Did the two countries sign 15 agreements?") == {"15"}  # "two" restates the context
+
+
+def test_dates_with_words_between_deadlines_and_wishes():
+    assert asked_kind("On what exact date were the restrictions removed?") == DATE
+    assert asked_kind("By which specific year should trade reach $1 billion?") == DATE
+    assert asked_kind("Ticaret hangi yıla kadar 1 milyar dolara çıkacak?") == DATE
+    assert asks_about_the_future("What tonnage do the parties want to reach?")
+    assert asks_about_the_future("Kazakistan ne kadar petrol taşımayı hedefliyor?")
+    assert asks_about_an_earlier_event("Bu ziyaretten önce en son ne zaman görüşmüşlerdi?")
+    assert asked_kind("How did Tokayev describe Azerbaijan's role?") is None

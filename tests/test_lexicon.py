@@ -46,6 +46,8 @@ def test_lookup_takes_the_longest_literal_a_question_word_begins():
     assert lookup(shipment, "shipped", foreign=True) == ["gemi", "sevkiyatı"]  # the verb and its noun
     assert lookup(found, "merasimlerinden", foreign=False) == []  # 8 suffix letters: another word
     assert lookup({}, "merasimi", foreign=False) == []
+    # A final consonant softens before a vowel: "dayanağı" is "dayanak" with a suffix.
+    assert lookup({"en": {}, "tr": {"dayanak": ["temeli"]}}, "dayanağı", foreign=False) == ["temeli"]
 
 
 class NearEncoder:
