@@ -23,14 +23,22 @@ _TITLED = re.compile(r"(?:Cumhurbaşkanı|Başbakanı|Başbakan|Bakanı|Presiden
                      r"((?:\s+[A-ZÇĞİÖŞÜ][\wçğıöşü]+){1,4})")
 
 
-def named_leaders(doc: Document) -> str:
-    """The people the document introduces by title, by surname: "Tokayev ve Aliyev" ("" if fewer than two)."""
-    surnames: list[str] = []
+def titled_people(doc: Document) -> dict[str, str]:
+    """The people the document introduces by title, surname -> the word before the title
+    ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev" -> {"Tokayev": "Kazakistan"}), in order."""
+    people: dict[str, str] = {}
     for sentence in doc.sentences:
         for match in _TITLED.finditer(sentence.text):
             surname = re.sub(r"['’].*$", "", match.group(1).split()[-1])
-            if surname not in surnames:
-                surnames.append(surname)
+            before = re.search(r"([A-ZÇĞİÖŞÜ][\wçğıöşü]*)\s+$", sentence.text[max(0, match.start() - 30):match.start()])
+            if surname not in people or (not people[surname] and before):
+                people[surname] = before.group(1) if before else ""
+    return people
+
+
+def named_leaders(doc: Document) -> str:
+    """The people the document introduces by title, by surname: "Tokayev ve Aliyev" ("" if fewer than two)."""
+    surnames = list(titled_people(doc))
     return " ve ".join(surnames[:2]) if len(surnames) >= 2 else ""
 
 

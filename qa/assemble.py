@@ -356,6 +356,14 @@ def _covers(hit: Hit, best: Hit) -> bool:
     return not missing or (len(missing) == 1 and len(best.matched) > 2)
 
 
+def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: float) -> list[Hit]:
+    """"What did Tokayev say about X?": that speaker's statements first, when a close one exists."""
+    if not speaker or not hits:
+        return hits
+    said = [h for h in hits if speakers.get(h.sentence.id) == speaker and h.score >= ratio * hits[0].score]
+    return said + [h for h in hits if h not in said] if said else hits
+
+
 def _abstain(reason: str) -> Assembled:
     return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
@@ -408,6 +416,8 @@ def assemble(
     missing_role: str = "",
     mentioned: tuple[str, ...] = (),
     alternatives: Mapping[str, list[str]] | None = None,
+    speaker: str = "",
+    speakers: Mapping[str, str] | None = None,
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -421,7 +431,9 @@ def assemble(
     ``missing_role`` a role the question names and the corpus never mentions
     ("bakan" when no minister appears); ``mentioned`` names the conversation
     already gave (the previous answer), which are not the answer again;
-    ``alternatives`` the corpus words that question words stand for.
+    ``alternatives`` the corpus words that question words stand for;
+    ``speaker`` whose statements the question asks about, ``speakers`` who
+    speaks in each sentence (by sentence id).
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
@@ -431,6 +443,7 @@ def assemble(
     # Names the conversation already gave ("he" = Tokayev) are not the answer either.
     asked = " ".join([question, *mentioned])
     body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio)
+    body = _said_by(speaker, speakers or {}, body, evidence.name_ratio)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)

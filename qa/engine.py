@@ -26,12 +26,13 @@ from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
-from index.units import lexical_texts
+from index.units import lexical_texts, titled_people
 from qa.assemble import Assembled, Evidence, assemble
 from qa.constraints import excluded_words, name_candidates, role_missing, unit_words, verb_forms
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
+from qa.speakers import asked_speaker, sentence_speakers
 from qa.types import Answer, Citation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +153,8 @@ class Engine:
         self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners,
                                          lexical_texts=lexical_texts(self.index.documents))
         self.by_source = {d.source: d for d in self.index.documents}
+        self.people = {p: c for d in self.index.documents for p, c in titled_people(d).items()}
+        self.speakers = {i: p for d in self.index.documents for i, p in sentence_speakers(d).items()}
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
         self._corpus_text = casefold_tr("\n".join(d.text for d in self.index.documents))
         self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False), self.index.lexicon)
@@ -279,6 +282,8 @@ class Engine:
             missing_role=role_missing(found.question, self._corpus_text, folded=True),
             mentioned=found.mentioned,
             alternatives=found.alternatives,
+            speaker=asked_speaker(found.question, self.people),
+            speakers=self.speakers,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )

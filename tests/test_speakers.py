@@ -1,0 +1,52 @@
+"""Who says what, and whose statements a question asks about: pure text, no model."""
+
+from index.documents import parse_document
+from index.units import titled_people
+from qa.assemble import assemble
+from qa.retrieve import Hit
+from qa.speakers import asked_speaker, sentence_speakers
+
+ARTICLE = "\n\n".join([
+    "date 2025-10-21 Kazakistan ve Azerbaycan anlaşma imzaladı",
+    "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü.",
+    'Toplantıda konuşan Cumhurbaşkanı Tokayev, "Azerbaycan güvenilir bir ortaktır." dedi. '
+    "Ayrıca, koridorun öncelik olduğuna dikkat çekti. Liderler daha sonra yemeğe katıldı.",
+    "Aliyev, halkların kardeş olduğunu söyledi. Bu, ilişkilerin sağlam temelidir.",
+]) + "\n"
+
+
+def _document():
+    return parse_document(ARTICLE, "a.txt")
+
+
+def test_the_speaker_is_the_titled_person_a_statement_opens_with_and_carries_on():
+    doc = _document()
+    speakers = sentence_speakers(doc)
+    by_text = {s.text[:20]: speakers.get(s.id, "") for s in doc.sentences}
+    assert by_text["Toplantıda konuşan C"] == "Tokayev"
+    assert by_text["Ayrıca, koridorun ön"] == "Tokayev"  # no name, still his statement
+    assert by_text["Liderler daha sonra "] == ""  # no speech reported
+    assert by_text["Kazakistan Cumhurbaş"] == ""  # two people, no speech
+    assert by_text["Aliyev, halkların ka"] == "Aliyev"
+    assert by_text["Bu, ilişkilerin sağl"] == "Aliyev"  # leans on the sentence before
+
+
+def test_the_speaker_a_question_asks_about_by_name_or_by_title():
+    people = titled_people(_document())
+    assert people == {"Tokayev": "Kazakistan", "Aliyev": "Azerbaycan"}
+    assert asked_speaker("How did Tokayev describe Azerbaijan?", people) == "Tokayev"
+    assert asked_speaker("What did the Kazakh leader say about the corridor?", people) == "Tokayev"
+    assert asked_speaker("Aliyev'e göre ilişkilerin temeli nedir?", people) == "Aliyev"
+    assert asked_speaker("Who is the head of state of Azerbaijan?", people) == ""  # not about speech
+    assert asked_speaker("Tokayev ve Aliyev ne dedi?", people) == ""  # two speakers
+
+
+def test_what_a_speaker_said_comes_from_that_speakers_statements():
+    doc = _document()
+    speakers = sentence_speakers(doc)
+    sentences = {s.text[:8]: s for s in doc.sentences}
+    hits = [Hit(sentences["Kazakist"], 0.6, 0.5, 0.6, 1.0), Hit(sentences["Toplantı"], 0.5, 0.5, 0.5, 1.0)]
+    question = "Tokayev Azerbaycan hakkında ne dedi?"
+    cited = assemble(question, hits, speaker="Tokayev", speakers=speakers).cited[0].sentence
+    assert cited is sentences["Toplantı"]
+    assert assemble(question, hits).cited[0].sentence is sentences["Kazakist"]
