@@ -536,6 +536,9 @@ def assemble(
     pinned = pinned and alien_share < evidence.max_alien_share_foreign
     if not pinned and alien_share >= max_alien and top.dense < evidence.alien_override_dense:
         return _abstain(f"{alien_share:.0%} of the question is about words the article does not use")
+    if (kind in (PERSON, PLACE) and asks_about_an_earlier_event(question)
+            and not re.search(r"\bilk\b|\bfirst\b|\bönce\b", casefold_tr(primary.sentence.text))):
+        return _abstain("asks about an earlier event; the best sentence reports this one")
     role = role_missing(question, primary.sentence.text) if kind == PERSON else ""
     if role:
         return _abstain(f"asks for a {role}; the best sentence names none")

@@ -92,7 +92,9 @@ _EARLIER = re.compile(r"\boriginally\b|\bfirst (?:signed|held|established|founde
                       r"\bfirst (?:meeting|session|summit|gathering)\b|\bilk (?:toplantı|oturum|zirve)\w*|"
                       # "Bu ziyaretten önce en son ne zaman görüşmüşlerdi?": the time before, not this one.
                       r"\ben son\b|\bdaha önce\b|\bpreviously\b|\bbefore this\b|\blast time\b|"
-                      r"\bprior to (?:this|the)\b")
+                      r"\bprior to (?:this|the)\b|"
+                      # "Who was the first president to visit Baku after independence?"
+                      r"\bthe first (?:\w+ ){1,3}to\b|\bafter independence\b|\bbağımsızlığ\w*")
 # Relative years: a "this year" question is not answered by a "last year" figure.
 _RELATIVE_YEARS = {
     "last": re.compile(r"\bgeçen (?:yıl|sene)\w*|\blast year\b|\bgecen (?:yil|sene)\w*"),
