@@ -70,7 +70,7 @@ _PAST = re.compile(r"geçen|son \d+|bu yana|önceki|last|ago|since")
 _ASKS_EXPANSION = re.compile(r"açılım|\bstands? for\b|\babbreviat|\bkısaltma|\bacronym")
 _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
-    r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful)\b|\bsignifican\w+|"
+    r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful|sign|signal|indicator)\b|\bsignifican\w+|"
     r"\bneyi? göster(?:iyor|di|ir)|\bneyin (?:göstergesi|kanıtı|işareti)|\bne anlama|\bne ifade|\bönem(?:i|li)\b|"
     r"\bneye işaret")
 _ASKS_REFERENT = re.compile(

@@ -38,6 +38,7 @@ FOREIGN_NAME_MATCH = 0.75
 # A wordnet synonym or translation counts only if the encoder sees some kinship too:
 # "shipment" -> "sevkiyatı" (0.45) passes, "talks" -> "anlaşma" (polysemy) does not.
 LEXICON_SIMILARITY = 0.4
+LEXICON_SIMILARITY_SOLE = 0.2
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
 
 
@@ -202,8 +203,10 @@ class Vocabulary:
             if foreign and len(word) >= 5:
                 # Cognates the encoder misses: "uranium" ~ "uranyum", "strategic" ~ "stratejik".
                 close += [w for w in self._by_prefix4.get(_key(word)[:4], ()) if w not in close]
-            lexical = [w for w in lookup(self.lexicon, word, foreign)
-                       if w in self._word_position and row[self._word_position[w]] >= LEXICON_SIMILARITY]
+            found = [w for w in lookup(self.lexicon, word, foreign) if w in self._word_position]
+            # One reading only ("grain" -> "tahılı"): no polysemy for the encoder to guard against.
+            gate = LEXICON_SIMILARITY_SOLE if len(found) == 1 else LEXICON_SIMILARITY
+            lexical = [w for w in found if row[self._word_position[w]] >= gate]
             # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]

@@ -28,7 +28,8 @@ _ASKS = [
            r"\b(?:fields|areas|sectors) (?:covered|included)\b|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
            r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
     (ORGANISATION, r"\b(?:which|what|name of the) (?:\w+ ){0,4}?(?:company|companies|firms?|shipyards?|banks?|"
-                   r"organi[sz]ations?|factory|factories)\b|\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt|fabrika)"),
+                   r"organi[sz]ations?|factory|factories)\b|"
+                   r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt|fabrika)"),
     (POSITION, r"\bwhat (?:title|position|post|office) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
                r"\w['’]s (?:title|position|post|office)\b|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
@@ -41,7 +42,8 @@ _ASKS = [
                r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,5}?(?:amount|volume|number|tonnage|figure)\b|"
                r"\bby how much\b|\bnumerical\b|\bin (?:million |billion |thousand )?(?:tons|tonnes|dollars|barrels)\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
-               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bhow long did\b|\bne kadar sürdü|\bbudget\b|"
+               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bhow long did\b|\bne kadar sürdü|"
+               r"\bbudget\b|"
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
            r"\btarih(?:i)? (?:ne|nedir)\b|\bwhen\b|\bthe date\b|\bdate of\b|"

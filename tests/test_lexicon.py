@@ -64,6 +64,16 @@ class FarEncoder:
         return np.eye(len(texts), 64, dtype=np.float32)[:, :64]
 
 
+class FaintEncoder:
+    """Every two different texts 0.3 alike: a weak kinship, as "grain" ~ "tahılı"."""
+
+    def encode_queries(self, texts):
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        vectors[:, 0] = np.sqrt(0.3)
+        vectors[np.arange(len(texts)), 1 + np.arange(len(texts)) % 63] = np.sqrt(0.7)
+        return vectors
+
+
 ARTICLE = "date 2025-10-21 Haber\n\nResmi karşılama töreni yapıldı.\n"
 
 
@@ -76,6 +86,16 @@ def test_a_synonym_is_an_alternative_only_when_the_encoder_agrees():
     far = Vocabulary([document], FarEncoder(), found)
     alternatives, alien = far.match(["merasimi"])
     assert "merasimi" not in alternatives and alien == ("merasimi",)
+
+
+def test_a_sole_reading_needs_less_agreement_than_one_of_several():
+    document = parse_document(ARTICLE, "a.txt")
+    sole = restrict([["tören", "merasim"]], {}, {"töreni"})
+    alternatives, alien = Vocabulary([document], FaintEncoder(), sole).match(["merasimi"])
+    assert "töreni" in alternatives["merasimi"] and alien == ()
+    several = restrict([["tören", "merasim"], ["resmi", "merasim"]], {}, {"töreni", "resmi"})
+    alternatives, alien = Vocabulary([document], FaintEncoder(), several).match(["merasimi"])
+    assert alien == ("merasimi",)
 
 
 @pytest.mark.slow
