@@ -223,3 +223,10 @@ def test_dates_with_words_between_deadlines_and_wishes():
     assert asks_about_the_future("Kazakistan ne kadar petrol taşımayı hedefliyor?")
     assert asks_about_an_earlier_event("Bu ziyaretten önce en son ne zaman görüşmüşlerdi?")
     assert asked_kind("How did Tokayev describe Azerbaijan's role?") is None
+
+
+def test_tariffs_shipyard_names_and_the_first_to_do_something():
+    assert asked_kind("What was the per-barrel tariff Kazakhstan pays for BTC?") == QUANTITY
+    assert asked_kind("What is the name of the shipyard that will build the ships?") == ORGANISATION
+    assert asks_about_an_earlier_event("Who was the first Kazakh president to visit Baku after independence?")
+    assert not asks_about_an_earlier_event("Who visited Astana?")
