@@ -8,21 +8,25 @@ to Princeton WordNet 3.1 synsets. Both ship inside the PyPI package
 works as before.
 
 Only the part that reaches the corpus's own words is kept, at index build:
-``{"en": {english stem: [corpus words]}, "tr": {Turkish word: [corpus words]}}``.
-The engine still checks each candidate against the encoder before using it.
+``{"en": {english stem: [corpus words]}, "tr": {Turkish word: [corpus words]},
+"en_broader": {english stem: [one corpus word's forms]}}``. The last holds the
+English words of a synset's hypernyms and definition ("radioactive", "metal"
+for "uranyum"): a question word that describes one corpus word is not one the
+article lacks. The engine still checks each candidate against the encoder.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
 import Stemmer
 
-from index.analysis import casefold_tr, content_words
+from index.analysis import STOPWORDS, casefold_tr, content_words
 from index.documents import Document
 
 PACKAGE = "NlpToolkit-WordNet"
@@ -34,6 +38,11 @@ _LIGHT_VERBS = ("etmek", "olmak", "yapmak", "kılmak", "eylemek")
 _SYNSET = re.compile(r"<SYNSET><ID>([^<]+)</ID><SYNONYM>(.*?)</SYNONYM>(.*?)</SYNSET>")
 _LITERAL = re.compile(r"<LITERAL>([^<]+)<SENSE>")
 _INTERLINGUAL = re.compile(r"<ILR>([^<]+)<TYPE>SYNONYM</TYPE></ILR>")
+_HYPERNYM = re.compile(r"<SR>([^<]+)<TYPE>HYPERNYM</TYPE></SR>")
+_DEFINITION = re.compile(r"<DEF>([^<]*)</DEF>")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Bump when what the lexicon holds changes: indexes built with an older one are rebuilt.
+LEXICON_VERSION = 2
 
 Lexicon = dict[str, dict[str, list[str]]]
 
@@ -49,9 +58,9 @@ def _turkish_stemmer() -> Stemmer.Stemmer:
 
 
 def source() -> str | None:
-    """The lexicon's origin and version ("NlpToolkit-WordNet 1.0.26"), None when not installed."""
+    """The lexicon's origin and version ("NlpToolkit-WordNet 1.0.26, lexicon 2"), None when not installed."""
     try:
-        return f"{PACKAGE} {metadata.version(PACKAGE)}"
+        return f"{PACKAGE} {metadata.version(PACKAGE)}, lexicon {LEXICON_VERSION}"
     except metadata.PackageNotFoundError:
         return None
 
@@ -78,12 +87,8 @@ def reaches(word: str, literal_word: str) -> bool:
     return stemmer.stemWord(word) == stemmer.stemWord(literal_word)
 
 
-def restrict(synsets: list[list[str]], english: dict[int, list[str]], corpus_words: set[str]) -> Lexicon:
-    """The lexicon entries that lead to ``corpus_words``.
-
-    ``synsets`` are Turkish synonym lists; ``english`` maps a synset's position
-    to the English words of the Princeton synsets it is linked to.
-    """
+def corpus_reacher(corpus_words: set[str]) -> Callable[[str], list[str]]:
+    """A function from a literal to the corpus words it reaches ([] if any of its words reaches none)."""
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for word in sorted(corpus_words):
         by_prefix[word[:MIN_LITERAL]].append(word)
@@ -97,8 +102,24 @@ def restrict(synsets: list[list[str]], english: dict[int, list[str]], corpus_wor
             found += hits
         return found
 
+    return corpus_forms
+
+
+def restrict(synsets: list[list[str]], english: dict[int, list[str]], corpus_words: set[str],
+             broader: dict[int, list[str]] | None = None) -> Lexicon:
+    """The lexicon entries that lead to ``corpus_words``.
+
+    ``synsets`` are Turkish synonym lists; ``english`` maps a synset's position
+    to the English words of the Princeton synsets it is linked to; ``broader``
+    to the English words of its hypernyms and definitions, which describe it
+    ("radioactive", "metal" for "uranyum"). A describing word is kept only
+    where it leads to one corpus word and its inflections: as a description
+    of several things it says nothing.
+    """
+    corpus_forms = corpus_reacher(corpus_words)
     en: dict[str, set[str]] = defaultdict(set)
     tr: dict[str, set[str]] = defaultdict(set)
+    en_broader: dict[str, set[str]] = defaultdict(set)
     for position, literals in enumerate(synsets):
         forms = {literal: corpus_forms(literal) for literal in literals}
         reached = {w for hits in forms.values() for w in hits}
@@ -112,8 +133,15 @@ def restrict(synsets: list[list[str]], english: dict[int, list[str]], corpus_wor
             others = reached - set(forms[literal])
             if len(parts) == 1 and len(parts[0]) >= MIN_LITERAL and others:
                 tr[parts[0]].update(others)
-    return {"en": {k: sorted(v) for k, v in sorted(en.items())},
-            "tr": {k: sorted(v) for k, v in sorted(tr.items())}}
+        for word in (broader or {}).get(position, ()):
+            en_broader[english_key(word)].update(reached)
+
+    def sorted_table(table: dict[str, set[str]], one_thing: bool = False) -> dict[str, list[str]]:
+        return {k: sorted(v) for k, v in sorted(table.items())
+                if not one_thing or len({w[:MIN_LITERAL + 1] for w in v}) == 1}
+
+    return {"en": sorted_table(en), "tr": sorted_table(tr),
+            "en_broader": sorted_table(en_broader, one_thing=True)}
 
 
 def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
@@ -132,31 +160,58 @@ def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
     return []
 
 
+def describes(lexicon: Lexicon, word: str) -> list[str]:
+    """The one corpus word (with its inflections) that the English ``word`` describes: "radioactive" -> "uranyum".
+
+    Only English: KeNet's Turkish definitions proved too loose ("hastane" described "sağlık").
+    """
+    return list(lexicon.get("en_broader", {}).get(english_key(word), ()))
+
+
 def _data_folder() -> Path | None:
     if source() is None:
         return None
     return Path(str(resources.files("WordNet") / "data"))
 
 
-def read_wordnet() -> tuple[list[list[str]], dict[int, list[str]]]:
-    """KeNet's Turkish synsets and the English words linked to each ([], {} when not installed)."""
+def _describing_words(text: str) -> list[str]:
+    """The content words of a definition, casefolded ("a heavy toxic ... element" -> ["heavy", ...])."""
+    return [w for w in _LETTERS.findall(text.lower()) if len(w) >= MIN_LITERAL and w not in STOPWORDS]
+
+
+def read_wordnet(keep: Callable[[list[str]], bool] | None = None
+                 ) -> tuple[list[list[str]], dict[int, list[str]], dict[int, list[str]]]:
+    """KeNet's Turkish synsets, the English words linked to each, and the English words
+    of each one's hypernyms and definitions ([], {}, {} when not installed).
+
+    ``keep`` picks the synsets (by their literals) that need English words and
+    descriptions; reading only those halves the time.
+    """
     folder = _data_folder()
     if folder is None:
-        return [], {}
+        return [], {}, {}
     synsets: list[list[str]] = []
+    ids: dict[str, int] = {}
     links: dict[int, list[str]] = {}
+    hypernyms: dict[int, list[str]] = {}
     with open(folder / "turkish_wordnet.xml", encoding="utf-8") as handle:
         for line in handle:
             match = _SYNSET.search(line)
             if not match:
                 continue
-            literals = _LITERAL.findall(match.group(2))
-            ilr = _INTERLINGUAL.findall(match.group(3))
-            if ilr:
-                links[len(synsets)] = ilr
-            synsets.append(literals)
-    wanted = {i for ids in links.values() for i in ids}
+            position = len(synsets)
+            ids[match.group(1)] = position
+            synsets.append(_LITERAL.findall(match.group(2)))
+            if ilr := _INTERLINGUAL.findall(match.group(3)):
+                links[position] = ilr
+            if broader := _HYPERNYM.findall(match.group(3)):
+                hypernyms[position] = broader
+    kept = {p for p in range(len(synsets)) if keep is None or keep(synsets[p])}
+    kept |= {ids[h] for p in kept for h in hypernyms.get(p, ()) if h in ids}
+    links = {p: linked for p, linked in links.items() if p in kept}
+    wanted = {i for linked in links.values() for i in linked}
     english_words: dict[str, list[str]] = {}
+    english_definitions: dict[str, str] = {}
     with open(folder / "english_wordnet_version_31.xml", encoding="utf-8") as handle:
         for line in handle:
             # "<SYNSET><ID>ENG31-00001740-n</ID>...": look at the id before parsing the line.
@@ -166,8 +221,15 @@ def read_wordnet() -> tuple[list[list[str]], dict[int, list[str]]]:
             match = _SYNSET.search(line)
             if match:
                 english_words[match.group(1)] = _LITERAL.findall(match.group(2))
-    english = {pos: [w for i in ids for w in english_words.get(i, ())] for pos, ids in links.items()}
-    return synsets, english
+                if definition := _DEFINITION.search(match.group(3)):
+                    english_definitions[match.group(1)] = definition.group(1)
+    english = {pos: [w for i in linked for w in english_words.get(i, ())] for pos, linked in links.items()}
+    broader: dict[int, list[str]] = {}
+    for position in kept:
+        above = [ids[h] for h in hypernyms.get(position, ()) if h in ids]
+        broader[position] = [w.lower() for p in above for w in english.get(p, ()) if " " not in w] + [
+            w for i in links.get(position, ()) for w in _describing_words(english_definitions.get(i, ""))]
+    return synsets, english, broader
 
 
 def document_texts(documents: list[Document]) -> list[str]:
@@ -177,8 +239,13 @@ def document_texts(documents: list[Document]) -> list[str]:
 
 def corpus_lexicon(documents: list[Document]) -> Lexicon:
     """The installed wordnet restricted to the words of ``documents`` (empty when not installed)."""
-    synsets, english = read_wordnet()
-    return restrict(synsets, english, content_words(document_texts(documents))) if synsets else {"en": {}, "tr": {}}
+    words = content_words(document_texts(documents))
+    corpus_forms = corpus_reacher(words)
+    synsets, english, broader = read_wordnet(keep=lambda literals: any(corpus_forms(lit) for lit in literals))
+    if not synsets:
+        return {"en": {}, "tr": {}}
+    return restrict(synsets, english, words, broader)
 
 
-__all__ = ["Lexicon", "corpus_lexicon", "document_texts", "english_key", "lookup", "reaches", "restrict", "source"]
+__all__ = ["Lexicon", "corpus_lexicon", "describes", "document_texts", "english_key", "lookup", "reaches", "restrict",
+           "source"]

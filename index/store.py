@@ -179,7 +179,8 @@ def build_index(
         "model": model,
         "faiss_version": faiss.__version__,
         "units": units_signature(),
-        "lexicon": {"source": wordnet.source(), "english": len(lexicon["en"]), "turkish": len(lexicon["tr"])},
+        "lexicon": {"source": wordnet.source(), "english": len(lexicon["en"]), "turkish": len(lexicon["tr"]),
+                    "describing": len(lexicon.get("en_broader", {}))},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
         "sources": [

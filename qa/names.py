@@ -23,7 +23,7 @@ from index.analysis import (
     tokenize,
 )
 from index.documents import Document
-from index.lexicon import Lexicon, document_texts, lookup
+from index.lexicon import Lexicon, describes, document_texts, lookup
 
 NAME_SIMILARITY = 0.6
 FOREIGN_NAME_SIMILARITY = 0.51
@@ -39,6 +39,8 @@ FOREIGN_NAME_MATCH = 0.75
 # "shipment" -> "sevkiyatı" (0.45) passes, "talks" -> "anlaşma" (polysemy) does not.
 LEXICON_SIMILARITY = 0.4
 LEXICON_SIMILARITY_SOLE = 0.2
+# A word that describes one corpus word (a hypernym, a word of its definition) stands for it at this.
+DESCRIPTION_SIMILARITY = 0.3
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
 
 
@@ -213,6 +215,11 @@ class Vocabulary:
             close += [n for n in names if n not in close]
             if close:
                 alternatives[word] = close
-            if row[best[0]] < WORD_SIMILARITY and not lexical and not names:
+            # "radioactive" describes "uranyum" (its definition says so): not a word the article
+            # lacks, though too loose a link to rank sentences by.
+            described = foreign and not close and any(
+                w in self._word_position and row[self._word_position[w]] >= DESCRIPTION_SIMILARITY
+                for w in describes(self.lexicon, word))
+            if row[best[0]] < WORD_SIMILARITY and not lexical and not names and not described:
                 alien.append(word)
         return alternatives, tuple(alien)

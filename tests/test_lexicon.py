@@ -1,5 +1,7 @@
 """The wordnet lexicon: restriction to the corpus and lookup are pure; KeNet itself in one slow test."""
 
+import zlib
+
 import numpy as np
 import pytest
 
@@ -65,12 +67,16 @@ class FarEncoder:
 
 
 class FaintEncoder:
-    """Every two different texts 0.3 alike: a weak kinship, as "grain" ~ "tahılı"."""
+    """Every two different texts ``alike`` alike: a weak kinship, as "grain" ~ "tahılı" (0.24)."""
+
+    def __init__(self, alike=0.3):
+        self.alike = alike
 
     def encode_queries(self, texts):
         vectors = np.zeros((len(texts), 64), dtype=np.float32)
-        vectors[:, 0] = np.sqrt(0.3)
-        vectors[np.arange(len(texts)), 1 + np.arange(len(texts)) % 63] = np.sqrt(0.7)
+        vectors[:, 0] = np.sqrt(self.alike)
+        own = [1 + zlib.crc32(text.encode()) % 63 for text in texts]  # one axis per text, in any call
+        vectors[np.arange(len(texts)), own] = np.sqrt(1 - self.alike)
         return vectors
 
 
@@ -88,6 +94,24 @@ def test_a_synonym_is_an_alternative_only_when_the_encoder_agrees():
     assert "merasimi" not in alternatives and alien == ("merasimi",)
 
 
+def test_a_describing_word_is_kept_only_for_one_thing():
+    synsets = [["uranyum"], ["petrol"], ["tahıl"]]
+    broader = {0: ["radioactive", "element"], 1: ["element", "fuel"], 2: ["cereal"]}
+    found = restrict(synsets, {}, {"uranyum", "petrolü", "petrolünün", "tahılı"}, broader)
+    assert lexicon.describes(found, "radioactive") == ["uranyum"]
+    assert lexicon.describes(found, "fuel") == ["petrolü", "petrolünün"]  # one word, two inflections
+    assert lexicon.describes(found, "element") == []  # describes two things: says nothing
+
+
+def test_a_word_that_describes_a_corpus_word_is_not_alien():
+    document = parse_document("date 2025-10-21 Haber\n\nUranyum sevkiyatı yapıldı.\n", "a.txt")
+    found = restrict([["uranyum"]], {}, {"uranyum"}, {0: ["radioactive"]})
+    alternatives, alien = Vocabulary([document], FaintEncoder(0.5), found).match(["radioactive"], foreign=True)
+    assert "radioactive" not in alien and "radioactive" not in alternatives  # not alien, yet no ranking word
+    _, alien = Vocabulary([document], FaintEncoder(0.0), found).match(["radioactive"], foreign=True)
+    assert alien == ("radioactive",)
+
+
 def test_a_sole_reading_needs_less_agreement_than_one_of_several():
     document = parse_document(ARTICLE, "a.txt")
     sole = restrict([["tören", "merasim"]], {}, {"töreni"})
@@ -101,9 +125,13 @@ def test_a_sole_reading_needs_less_agreement_than_one_of_several():
 @pytest.mark.slow
 @pytest.mark.skipif(lexicon.source() is None, reason="NlpToolkit-WordNet is not installed")
 def test_kenet_translates_and_paraphrases_the_seed_words():
-    words = {"töreni", "sevkiyatı", "kısıtlamalarını", "konseyinin", "trafo", "halklar"}
-    synsets, english = lexicon.read_wordnet()
-    found = restrict(synsets, english, words)
+    words = {"töreni", "sevkiyatı", "kısıtlamalarını", "konseyinin", "trafo", "halklar", "uranyum"}
+    reach = lexicon.corpus_reacher(words)
+    synsets, english, broader = lexicon.read_wordnet(keep=lambda literals: any(reach(w) for w in literals))
+    found = restrict(synsets, english, words, broader)
+    # Hypernyms and definitions describe a word: uranium is "a ... radioactive metallic element".
+    assert lexicon.describes(found, "radioactive") == ["uranyum"]
+    assert lexicon.describes(found, "metal") == ["uranyum"]
     assert "töreni" in lookup(found, "merasimi", foreign=False)
     assert "sevkiyatı" in lookup(found, "shipment", foreign=True)
     assert "kısıtlamalarını" in lookup(found, "restrictions", foreign=True)
