@@ -175,7 +175,7 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
 def _title_words(sentence: str, fact: Fact) -> set[str]:
     """Folded prefixes of the capitalised words just before a name ("Azerbaycan Cumhurbaşkanı")."""
     before = re.findall(r"[^\W\d_]+", sentence[max(0, fact.start - 40):fact.start])[-3:]
-    return {fold_ascii(casefold_tr(w))[:5] for w in before if w[0].isupper()}
+    return {fold_ascii(casefold_tr(w))[:4] for w in before if w[0].isupper()}
 
 
 def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
@@ -187,12 +187,13 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
     folded = casefold_tr(question)
     if _WITH_WHOM.search(folded) or not _LEADER.search(fold_ascii(folded)) or len(content_tokens(question)) > 6:
         return None
-    asked = {fold_ascii(w)[:5] for w in tokenize(question) if len(w) >= 5}
+    # Four letters: "Azeri" and "Kazakh" are "Azerbaycan" and "Kazakistan".
+    asked = {fold_ascii(w)[:4] for w in tokenize(question) if len(w) >= 4}
     for hit in hits:
         if hit.score < floor:
             break
         for fact in find_facts(hit.sentence.text, PERSON):
-            if asked & _title_words(hit.sentence.text, fact) and not asked & {fold_ascii(w)[:5] for w in
+            if asked & _title_words(hit.sentence.text, fact) and not asked & {fold_ascii(w)[:4] for w in
                                                                              tokenize(fact.text)}:
                 return hit, fact
     return None

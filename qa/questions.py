@@ -26,7 +26,8 @@ _ASKS = [
             r"\b(?:which|what) (?:meeting|summit|event|forum|council|ceremony|gathering)\b"),
     (LIST, r"\bhangi (?:alan|konu|sektör|başlık)\w*|\bname (?:some|the|a few)(?: of the)? (?:fields|areas|sectors)\b|"
            r"\b(?:fields|areas|sectors) (?:covered|included)\b|\bwhich (?:fields|areas|sectors|topics|domains)\b|"
-           r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar"),
+           r"\bwhat (?:fields|areas|sectors|topics|domains)\b|\bhangi alanlar|"
+           r"\blist (?:the |all )?(?:\w+ )?(?:fields|areas|sectors|topics|domains)\b"),
     (ORGANISATION, r"\b(?:which|what|name of the) (?:\w+ ){0,4}?(?:company|companies|firms?|shipyards?|banks?|"
                    r"organi[sz]ations?|factory|factories)\b|"
                    r"\bhangi (?:\w+ ){0,3}?(?:şirket|firma|tersane|banka|kuruluş|örgüt|fabrika)"),
@@ -50,7 +51,7 @@ _ASKS = [
            r"\bwhat (?:\w+ )?(?:date|day|year|month)\b|\bwhich (?:\w+ )?(?:date|day|year|month)\b|\bon what date\b|"
            r"\bby when\b|\bdeadline\b|\bhangi yıla kadar\b|\bson tarih\w*"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
-             r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi)|"
+             r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi|devlet başkanı)|\bsurname\b|\bsoyad\w*|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
              r"\bfull name\b(?! of the (?:treaty|agreement|accord|council|corridor|pipeline|declaration|document))|"
              r"\btam adı\b"),

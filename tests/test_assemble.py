@@ -313,3 +313,10 @@ def test_an_english_first_meeting_conflicts_with_the_articles_second_one():
     assert assemble(question, council, alternatives={"meeting": ["toplantı"]}).abstained
     assert not assemble("Who co-chaired the meeting of the council?", council,
                         alternatives={"meeting": ["toplantı"]}).abstained
+
+
+def test_an_azeri_head_of_state_is_the_one_titled_azerbaijani():
+    both = ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev "
+            "arasında görüşmeler yapıldı.")
+    assert assemble("who's the azeri head of state in this story?", [hit(both, 0.6, n=1)]).fact == "İlham Aliyev"
+    assert assemble("Who is the Kazakh president?", [hit(both, 0.6, n=1)]).fact == "Kasım Cömert Tokayev"

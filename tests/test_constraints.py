@@ -230,3 +230,9 @@ def test_tariffs_shipyard_names_and_the_first_to_do_something():
     assert asked_kind("What is the name of the shipyard that will build the ships?") == ORGANISATION
     assert asks_about_an_earlier_event("Who was the first Kazakh president to visit Baku after independence?")
     assert not asks_about_an_earlier_event("Who visited Astana?")
+
+
+def test_heads_of_state_surnames_and_listed_fields():
+    assert asked_kind("Görüşmelerde Azerbaycan'ı hangi devlet başkanı temsil etti?") == PERSON
+    assert asked_kind("What is the surname of Kazakhstan's head of state?") == PERSON
+    assert asked_kind("List the fields the 15 agreements cover.") == LIST
