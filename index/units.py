@@ -24,15 +24,16 @@ _TITLED = re.compile(r"(?:Cumhurbaşkanı|Başbakanı|Başbakan|Bakanı|Presiden
 
 
 def titled_people(doc: Document) -> dict[str, str]:
-    """The people the document introduces by title, surname -> the word before the title
-    ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev" -> {"Tokayev": "Kazakistan"}), in order."""
+    """The people the document introduces by title, surname -> title with the capitalised word
+    before it ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev" -> {"Tokayev": "Kazakistan Cumhurbaşkanı"})."""
     people: dict[str, str] = {}
     for sentence in doc.sentences:
         for match in _TITLED.finditer(sentence.text):
             surname = re.sub(r"['’].*$", "", match.group(1).split()[-1])
+            title = sentence.text[match.start():match.start(1)]
             before = re.search(r"([A-ZÇĞİÖŞÜ][\wçğıöşü]*)\s+$", sentence.text[max(0, match.start() - 30):match.start()])
-            if surname not in people or (not people[surname] and before):
-                people[surname] = before.group(1) if before else ""
+            if surname not in people or (" " not in people[surname] and before):
+                people[surname] = f"{before.group(1)} {title}" if before else title
     return people
 
 

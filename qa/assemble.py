@@ -47,6 +47,7 @@ from qa.questions import (
     find_facts,
     format_date,
     is_absolute_date,
+    named_people,
     names_a_year,
     other_names,
     rank_facts,
@@ -81,6 +82,8 @@ _LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|
 _WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
                         r"\b(?:meet|met|talk|talked|spoke|speak|hold|held)\w* (?:talks )?with\b")
 FULL_NAME = re.compile(r"full name|tam ad")
+_PLURAL_WHO = re.compile(r"\bkimler\w*|\bwho (?:were|are|both)\b|\bwhich (?:leaders|presidents|people)\b|"
+                         r"\bhangi liderler\b|\bboth\b|\bikisi\b")
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,21 @@ def _words(text: str) -> set[str]:
     return {strip_suffix(w) for w in tokenize(text)}
 
 
-def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | None:
-    """The best fact of ``kind`` in the hit that does not merely repeat the question."""
+def _pick_fact(hit: Hit, kind: str, question: str, units: list[str], people: Mapping[str, str] | None = None
+               ) -> Fact | None:
+    """The best fact of ``kind`` in the hit that does not merely repeat the question.
+
+    ``people`` are surnames the corpus introduces by title: standing alone later
+    ("Tokayev ve Aliyev, ...") they are people too.
+    """
     asked = casefold_tr(question)
     asked_words = {strip_suffix(w) for w in tokenize(question)}
     given = restated_numbers(question)
-    facts = [f for f in find_facts(hit.sentence.text, kind)
+    found = find_facts(hit.sentence.text, kind)
+    if kind == PERSON:
+        found += [f for f in named_people(hit.sentence.text, people or {})
+                  if not any(o.start <= f.start < o.end for o in found)]
+    facts = [f for f in found
              if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)
              # "15 anlaşmadan kaç tanesi ...?" is not answered by the 15 it states.
              and not (kind == QUANTITY and set(re.findall(r"\d+(?:[.,]\d+)*", f.text)) & given)]
@@ -169,6 +181,8 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str]) -> Fact | N
     facts = rank_facts(facts, hit.sentence.text, set(analyze(question)), question)
     if kind == PERSON and FULL_NAME.search(asked):
         facts.sort(key=lambda f: -len(f.text.split()))
+    if kind == PERSON and _PLURAL_WHO.search(asked):
+        facts.sort(key=lambda f: not re.search(r",| ve | ile | and ", f.text))  # "kimler": both of them
     return facts[0] if facts else None
 
 
@@ -300,7 +314,7 @@ def _first_statement(fact: Fact, primary: Hit, hits: list[Hit], floor: float) ->
 
 
 def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: float,
-                   within: float = 0.8) -> list[Hit]:
+                   within: float = 0.8, people: Mapping[str, str] | None = None) -> list[Hit]:
     """Lift sentences that hold a fact of the asked kind (answer-type matching).
 
     "Liderler nerede bir araya geldi?" wants a sentence with a place in it; a
@@ -315,7 +329,7 @@ def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: floa
     lifted = [
         (hit.score + (bonus if hit.score >= floor and (kind in (PERSON, PLACE) or (_on_focus(hit, hits)
                                                                                and _covers(hit, hits[0])))
-                      and _pick_fact(hit, kind, question, units) else 0.0),
+                      and _pick_fact(hit, kind, question, units, people) else 0.0),
          -position, hit)
         for position, hit in enumerate(hits)
     ]
@@ -419,6 +433,7 @@ def assemble(
     alternatives: Mapping[str, list[str]] | None = None,
     speaker: str = "",
     speakers: Mapping[str, str] | None = None,
+    people: Mapping[str, str] | None = None,
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -434,7 +449,8 @@ def assemble(
     already gave (the previous answer), which are not the answer again;
     ``alternatives`` the corpus words that question words stand for;
     ``speaker`` whose statements the question asks about, ``speakers`` who
-    speaks in each sentence (by sentence id).
+    speaks in each sentence (by sentence id); ``people`` the people the
+    corpus introduces by title, surname -> title ("Kazakistan Cumhurbaşkanı").
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
@@ -443,7 +459,7 @@ def assemble(
     best = body[0]  # evidence is judged on retrieval alone, before the answer-type bonus
     # Names the conversation already gave ("he" = Tokayev) are not the answer either.
     asked = " ".join([question, *mentioned])
-    body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio)
+    body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio, people)
     body = _said_by(speaker, speakers or {}, body, evidence.name_ratio)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
@@ -483,7 +499,7 @@ def assemble(
         primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)
     elif kind == POSITION:
         found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
-                 if (f := _pick_fact(hit, kind, asked, units))]
+                 if (f := _pick_fact(hit, kind, asked, units, people))]
         if not found:
             return _abstain("no title of the person asked about in the best sentences")
         # "Azerbaycan Cumhurbaşkanı" says more than a bare "Cumhurbaşkanı".
@@ -500,7 +516,7 @@ def assemble(
                 break
             if exact and not (_on_focus(hit, body[:3]) and _covers(hit, best)):
                 continue
-            fact = _pick_fact(hit, kind, asked, units)
+            fact = _pick_fact(hit, kind, asked, units, people)
             if fact:
                 primary = hit
                 break
@@ -540,7 +556,9 @@ def assemble(
     if (kind in (PERSON, PLACE) and asks_about_an_earlier_event(question)
             and not re.search(r"\bilk\b|\bfirst\b|\bönce\b", casefold_tr(primary.sentence.text))):
         return _abstain("asks about an earlier event; the best sentence reports this one")
-    role = role_missing(question, primary.sentence.text) if kind == PERSON else ""
+    # A known person's title counts as said: "Aliyev ... duyurdu" answers "which president announced".
+    titles = " ".join(t for p, t in (people or {}).items() if fact is not None and p in fact.text)
+    role = role_missing(question, f"{primary.sentence.text} {titles}") if kind == PERSON else ""
     if role:
         return _abstain(f"asks for a {role}; the best sentence names none")
     if fact is not None and kind == DATE and asks_about_the_future(question) and _PAST.search(casefold_tr(fact.text)):

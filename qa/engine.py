@@ -276,7 +276,7 @@ class Engine:
             document_date=document.date if document else "",
             kind=found.kind,
             foreign=found.english,
-            unsupported_names=self._unsupported_names(found.question, found.english),
+            unsupported_names=self._unsupported_names(found.question, found.english, found.alternatives),
             alien_share=found.alien_share,
             alien=found.alien,
             missing_role=role_missing(found.question, self._corpus_text, folded=True),
@@ -284,6 +284,7 @@ class Engine:
             alternatives=found.alternatives,
             speaker=asked_speaker(found.question, self.people),
             speakers=self.speakers,
+            people=self.people,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )
@@ -324,7 +325,7 @@ class Engine:
             "english": found.english,
             "follow_up": found.follow_up,
             "terms": analyze(found.question),
-            "names_not_in_corpus": list(self._unsupported_names(found.question, found.english)),
+            "names_not_in_corpus": list(self._unsupported_names(found.question, found.english, found.alternatives)),
             "alternatives": found.alternatives,
             "alien_words": list(found.alien),
             "alien_share": round(found.alien_share, 3),
@@ -333,8 +334,16 @@ class Engine:
                       "text": h.sentence.text[:90]} for h in found.ranked[:k]],
         }
 
-    def _unsupported_names(self, question: str, english: bool) -> tuple[str, ...]:
-        """Names in a question that the corpus does not mention."""
+    def _unsupported_names(self, question: str, english: bool,
+                           alternatives: dict[str, list[str]] | None = None) -> tuple[str, ...]:
+        """Names in a question that the corpus does not mention.
+
+        A capitalised word with a corpus synonym ("Antlaşmanın" ~ "anlaşması") is a word, not a name.
+        """
+        names = self._capitalised_unknown(question, english)
+        return tuple(n for n in names if not (alternatives or {}).get(casefold_tr(n)))
+
+    def _capitalised_unknown(self, question: str, english: bool) -> tuple[str, ...]:
         later = name_candidates(question)
         if english:
             # Short acronyms differ between languages ("AI" is "YZ", "EU" is "AB").

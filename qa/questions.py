@@ -8,6 +8,7 @@ phrases with their offsets inside a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, casefold_tr, fold_ascii
@@ -54,7 +55,8 @@ _ASKS = [
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi|devlet başkanı)|\bsurname\b|\bsoyad\w*|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
              r"\bfull name\b(?! of the (?:treaty|agreement|accord|council|corridor|pipeline|declaration|document))|"
-             r"\btam adı\b"),
+             # "Antlaşmanın tam adı" is the treaty's name, not a person's.
+             r"^(?!.*(?:anlaşma|antlaşma|bildiri|konsey|koridor|hatt|proje|boru)\w*\s+tam adı).*\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bwhich (?:\w+ )?(?:cities|countries|towns?|ports?)\b|"
@@ -226,6 +228,15 @@ def _is_person(sentence: str, match: re.Match) -> bool:
     if any(word in folded for word in _NOT_PERSON):
         return False
     return titled or (len(name.split()) >= 2 and "-" not in name)
+
+
+def named_people(sentence: str, people: Collection[str]) -> list[Fact]:
+    """Known surnames standing alone ("Tokayev ve Aliyev, ..."); coordinated ones make one fact."""
+    if not people:
+        return []
+    name = r"\b(?:" + "|".join(map(re.escape, sorted(people))) + r")\b"
+    pattern = re.compile(rf"{name}(?:(?:\s*,\s*|\s+(?:ve|ile|and)\s+){name})*")
+    return [Fact(PERSON, m.group(), m.start(), m.end()) for m in pattern.finditer(sentence)]
 
 
 def other_names(sentence: str) -> list[str]:

@@ -64,8 +64,8 @@ def sentence_speakers(doc: Document) -> dict[str, str]:
 def asked_speaker(question: str, people: dict[str, str]) -> str:
     """The person whose statements the question asks about ("" if none or several).
 
-    ``people`` maps surnames to the country of their title: "the Kazakh
-    leader" is the one titled "Kazakistan Cumhurbaşkanı".
+    ``people`` maps surnames to their titles: "the Kazakh leader" is the one
+    titled "Kazakistan Cumhurbaşkanı".
     """
     folded = fold_ascii(casefold_tr(question))
     if not _ASKS_SPEECH.search(folded):
@@ -73,7 +73,8 @@ def asked_speaker(question: str, people: dict[str, str]) -> str:
     named = [p for p in people if _mentions(question, p)]
     if not named and _LEADER.search(folded):
         words = {fold_ascii(t)[:4] for t in tokenize(question)}
-        named = [p for p, country in people.items() if country and fold_ascii(casefold_tr(country))[:4] in words]
+        named = [p for p, title in people.items()
+                 if " " in title and fold_ascii(casefold_tr(title.split()[0]))[:4] in words]
     return named[0] if len(named) == 1 else ""
 
 

@@ -320,3 +320,15 @@ def test_an_azeri_head_of_state_is_the_one_titled_azerbaijani():
             "arasında görüşmeler yapıldı.")
     assert assemble("who's the azeri head of state in this story?", [hit(both, 0.6, n=1)]).fact == "İlham Aliyev"
     assert assemble("Who is the Kazakh president?", [hit(both, 0.6, n=1)]).fact == "Kasım Cömert Tokayev"
+
+
+def test_known_surnames_standing_alone_are_people_and_kimler_wants_both():
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    signed = "Tokayev ve Aliyev, Stratejik Ortaklık Anlaşması'nın yılı dolayısıyla Ortak Bildiri'yi imzaladı."
+    assert assemble("Ortak Bildiri'ye kimler imza attı?", [hit(signed, 0.6, n=1)], people=people).fact == \
+        "Tokayev ve Aliyev"
+    lifted = "Aliyev ayrıca Ermenistan'a uygulanan kısıtlamaları kaldırdığını duyurdu."
+    answer = assemble("Which president announced that the restrictions were lifted?", [hit(lifted, 0.6, n=2)],
+                      people=people)
+    assert answer.fact == "Aliyev"  # his title, "Cumhurbaşkanı", stands elsewhere in the article
+    assert assemble("Ortak Bildiri'ye kimler imza attı?", [hit(signed, 0.6, n=1)]).fact == ""  # no known people

@@ -32,6 +32,7 @@ from qa.questions import (
     TITLE,
     asked_kind,
     find_facts,
+    named_people,
     positions,
     rank_facts,
     titled_names,
@@ -236,3 +237,10 @@ def test_heads_of_state_surnames_and_listed_fields():
     assert asked_kind("Görüşmelerde Azerbaycan'ı hangi devlet başkanı temsil etti?") == PERSON
     assert asked_kind("What is the surname of Kazakhstan's head of state?") == PERSON
     assert asked_kind("List the fields the 15 agreements cover.") == LIST
+
+
+def test_known_surnames_alone_or_coordinated():
+    people = ["Tokayev", "Aliyev"]
+    facts = named_people("Tokayev ve Aliyev, Ortak Bildiri'yi imzaladı. Aliyev'e göre bu önemli.", people)
+    assert [f.text for f in facts] == ["Tokayev ve Aliyev", "Aliyev"]
+    assert named_people("Tokayev konuştu.", []) == []

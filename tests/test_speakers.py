@@ -33,7 +33,7 @@ def test_the_speaker_is_the_titled_person_a_statement_opens_with_and_carries_on(
 
 def test_the_speaker_a_question_asks_about_by_name_or_by_title():
     people = titled_people(_document())
-    assert people == {"Tokayev": "Kazakistan", "Aliyev": "Azerbaycan"}
+    assert people == {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
     assert asked_speaker("How did Tokayev describe Azerbaijan?", people) == "Tokayev"
     assert asked_speaker("What did the Kazakh leader say about the corridor?", people) == "Tokayev"
     assert asked_speaker("Aliyev'e göre ilişkilerin temeli nedir?", people) == "Aliyev"
