@@ -238,11 +238,12 @@ def _expansion(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact]
 _ASKS_DESCRIPTION = re.compile(fold_ascii(
     r"\bnasıl (?:bir \w+ olarak )?(?:nitelendir|niteled|tanımla|tarif|betimle|adlandır|değerlendirdi)|"
     r"\bhangi (?:ifade|sözcük|kelime|sıfat)\w*(?: ile)?\b|"
-    r"\bhow did (?:\w+ ){1,3}?(?:characteri[sz]e|describe|call|label|portray|assess|refer to|term)\b|"
-    r"\bwhat did (?:\w+ ){1,3}?call\b"))
+    r"\bhow (?:did|does|do) (?:\w+ ){1,3}?(?:characteri[sz]e|describe|call|label|portray|assess|refer to|term)\b|"
+    r"\bwhat did (?:\w+ ){1,3}?call\b|\bwhat (?:word|words|term|phrase|expression|adjective)\b"))
 _SPOKEN = re.compile(r"(?:söyledi|dedi|belirtti|vurguladı|kaydetti|kullandı|bildirdi|aktardı|duyurdu|"
                      r"çekti|paylaştı|ifade etti|açıkladı)\W*$")
 _DESCRIBES = re.compile(r"[\"“”]|olduğunu|olarak\b|geçtiğini")
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 
 
 def _is_subject(name: str, hits: list[Hit]) -> bool:
@@ -258,20 +259,30 @@ _ASKS_REACTION = re.compile(fold_ascii(
     r"\b(?:yanıt|cevap) ver\w*"))
 
 
-def _description(question: str, hits: list[Hit], floor: float) -> Hit | None:
-    """For "how did X describe Y", the best sentence where someone (X, if the article
-    knows X) says something of Y: a quotation or an "... olduğunu" clause, then a verb of saying."""
+def _description(question: str, hits: list[Hit], floor: float, speaker: str = "") -> Hit | None:
+    """For "how did X describe Y", the best sentence where X says something of Y: a
+    quotation or an "... olduğunu" clause, then a verb of saying. X is a name the article
+    has as a subject, or ``speaker`` ("the Kazakh leader"); without one, "how does the
+    conclusion describe ..." is no question about someone's words."""
     if not _ASKS_DESCRIPTION.search(fold_ascii(casefold_tr(question))):
         return None
-    speakers = [casefold_tr(n)[:5] for n in name_candidates(question) if _is_subject(n, hits)]
-    for hit in hits:
-        if hit.score < floor:
-            break
-        text = hit.sentence.text
-        opening = casefold_tr(text[:100])
-        if _SPOKEN.search(text) and _DESCRIBES.search(text) and all(n in opening for n in speakers):
-            return hit
-    return None
+    names = name_candidates(question, first=True)
+    speakers = [casefold_tr(n)[:5] for n in names if _is_subject(n, hits)]
+    speakers += [casefold_tr(speaker)[:5]] if speaker and casefold_tr(speaker)[:5] not in speakers else []
+    if not speakers:
+        return None
+    described = [fold_ascii(casefold_tr(n))[:4] for n in names if casefold_tr(n)[:5] not in speakers]
+
+    def quotes_described(hit: Hit) -> bool:
+        quoted = " ".join(a or b for a, b in _QUOTED.findall(hit.sentence.text))
+        return any(d in fold_ascii(casefold_tr(quoted)) for d in described)
+
+    candidates = [hit for hit in hits if hit.score >= floor and _SPOKEN.search(hit.sentence.text)
+                  and _DESCRIBES.search(hit.sentence.text)
+                  and all(n in casefold_tr(hit.sentence.text[:100]) for n in speakers)]
+    # "How did Tokayev describe Azerbaijan?": the statement quoting something of Azerbaijan,
+    # then the one with more of the question's words.
+    return max(candidates, key=lambda h: (quotes_described(h), len(h.matched), h.score), default=None)
 
 
 def _anaphora_partner(question: str, primary: Hit, hits: list[Hit], floor: float) -> Hit:
@@ -493,7 +504,7 @@ def assemble(
     units = asked_units(question) if kind == QUANTITY else []
     if kind is None and (expanded := _expansion(question, body, evidence.name_ratio * top.score)):
         primary, fact = expanded
-    elif kind is None and (described := _description(question, body, evidence.name_ratio * top.score)):
+    elif kind is None and (described := _description(question, body, evidence.name_ratio * top.score, speaker)):
         primary = described
     if kind == LIST:
         primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)

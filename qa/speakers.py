@@ -23,8 +23,11 @@ _ASKS_SPEECH = re.compile(fold_ascii(
     r"mention\w*|describ\w*|characteri[sz]\w*|call(?:s|ed)?|label\w*|announc\w*|declar\w*|remark\w*|point(?:s|ed)? out|"
     r"according to|in (?:his|her) words|wording|express\w*|view\w*)\b|"
     r"\bgöre\b|\bdedi\w*|\bsöyle\w*|\bbelirt\w*|\bvurgula\w*|\bifade\w*|\bkaydet\w*|\bduyur\w*|\baçıkla\w*|"
-    r"\bbildir\w*|\bnitelendir\w*|\btanımla\w*|\böne çıkar\w*|\bdikkat çek\w*|\baktar\w*|\bsöz\w*"))
-_LEADER = re.compile(r"lider|leader|president|cumhurbaskan|devlet baskan|head of state")
+    r"\bbildir\w*|\bnitelendir\w*|\btanımla\w*|\btarif\w*|\bbetimle\w*|\badlandır\w*|\böne çıkar\w*|"
+    r"\bdikkat çek\w*|\baktar\w*|\bsöz\w*"))
+_LEADER = r"(?:lider|leader|president|cumhurbaskan|devlet baskan|head of state)"
+_COUNTRY_BEFORE = re.compile(rf"(\w+)(?:'s|['’]\w+)? {_LEADER}")
+_COUNTRY_AFTER = re.compile(rf"{_LEADER}\w* of (?:the )?(\w+)")
 _OPENING = 80  # characters of a sentence where its subject stands
 
 
@@ -71,10 +74,12 @@ def asked_speaker(question: str, people: dict[str, str]) -> str:
     if not _ASKS_SPEECH.search(folded):
         return ""
     named = [p for p in people if _mentions(question, p)]
-    if not named and _LEADER.search(folded):
-        words = {fold_ascii(t)[:4] for t in tokenize(question)}
+    if not named:
+        # The country next to the leader word: "Kazak lider", "the Azerbaijani president", "president of Kazakhstan".
+        near = {fold_ascii(m.group(1))[:4] for pattern in (_COUNTRY_BEFORE, _COUNTRY_AFTER)
+                for m in pattern.finditer(folded)}
         named = [p for p, title in people.items()
-                 if " " in title and fold_ascii(casefold_tr(title.split()[0]))[:4] in words]
+                 if " " in title and fold_ascii(casefold_tr(title.split()[0]))[:4] in near]
     return named[0] if len(named) == 1 else ""
 
 

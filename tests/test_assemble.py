@@ -332,3 +332,13 @@ def test_known_surnames_standing_alone_are_people_and_kimler_wants_both():
                       people=people)
     assert answer.fact == "Aliyev"  # his title, "Cumhurbaşkanı", stands elsewhere in the article
     assert assemble("Ortak Bildiri'ye kimler imza attı?", [hit(signed, 0.6, n=1)]).fact == ""  # no known people
+
+
+def test_how_someone_described_a_thing_is_the_statement_quoting_it():
+    energy = 'Tokayev, iki ülkenin "yeşil enerji" alanında projeler yürüttüğünü vurguladı.'
+    partner = 'Tokayev, ortak köklere sahip olduklarını vurgulayarak, "Azerbaycan güvenilir ortağımızdır." dedi.'
+    hits = [hit(energy, 0.50, n=1), hit(partner, 0.45, n=2)]
+    for question in ("How does Tokayev characterize Azerbaijan?", "What words did Tokayev use for Azerbaijan?"):
+        assert assemble(question, hits).cited[0].sentence.text == partner, question
+    # No one's words asked for: the best sentence stays.
+    assert assemble("How does the conclusion describe the agreements?", hits).cited[0].sentence.text == energy

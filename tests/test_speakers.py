@@ -39,6 +39,8 @@ def test_the_speaker_a_question_asks_about_by_name_or_by_title():
     assert asked_speaker("Aliyev'e göre ilişkilerin temeli nedir?", people) == "Aliyev"
     assert asked_speaker("Who is the head of state of Azerbaijan?", people) == ""  # not about speech
     assert asked_speaker("Tokayev ve Aliyev ne dedi?", people) == ""  # two speakers
+    assert asked_speaker("Kazak lider Azerbaycan'ı nasıl tarif etti?", people) == "Tokayev"  # the leader's country
+    assert asked_speaker("What did the president of Azerbaijan say about Armenia?", people) == "Aliyev"
 
 
 def test_what_a_speaker_said_comes_from_that_speakers_statements():
