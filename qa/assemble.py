@@ -382,11 +382,18 @@ def _covers(hit: Hit, best: Hit) -> bool:
     return not missing or (len(missing) == 1 and len(best.matched) > 2)
 
 
-def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: float) -> list[Hit]:
-    """"What did Tokayev say about X?": that speaker's statements first, when a close one exists."""
-    if not speaker or not hits:
+def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: float, person: str = "") -> list[Hit]:
+    """"What did Tokayev say about X?": that speaker's statements first, when a close one exists.
+
+    A question naming ``person`` without asking for words ("Which route did Tokayev single
+    out?") puts other people's statements last, when a close sentence is no one else's.
+    """
+    if not hits or not (speaker or person):
         return hits
-    said = [h for h in hits if speakers.get(h.sentence.id) == speaker and h.score >= ratio * hits[0].score]
+    if speaker:
+        said = [h for h in hits if speakers.get(h.sentence.id) == speaker and h.score >= ratio * hits[0].score]
+    else:
+        said = [h for h in hits if speakers.get(h.sentence.id, person) == person and h.score >= ratio * hits[0].score]
     return said + [h for h in hits if h not in said] if said else hits
 
 
@@ -443,6 +450,7 @@ def assemble(
     mentioned: tuple[str, ...] = (),
     alternatives: Mapping[str, list[str]] | None = None,
     speaker: str = "",
+    person: str = "",
     speakers: Mapping[str, str] | None = None,
     people: Mapping[str, str] | None = None,
     evidence: Evidence = Evidence(),
@@ -459,7 +467,8 @@ def assemble(
     ("bakan" when no minister appears); ``mentioned`` names the conversation
     already gave (the previous answer), which are not the answer again;
     ``alternatives`` the corpus words that question words stand for;
-    ``speaker`` whose statements the question asks about, ``speakers`` who
+    ``speaker`` whose statements the question asks about, ``person`` the one
+    known person it names, ``speakers`` who
     speaks in each sentence (by sentence id); ``people`` the people the
     corpus introduces by title, surname -> title ("Kazakistan Cumhurbaşkanı").
     """
@@ -471,7 +480,7 @@ def assemble(
     # Names the conversation already gave ("he" = Tokayev) are not the answer either.
     asked = " ".join([question, *mentioned])
     body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio, people)
-    body = _said_by(speaker, speakers or {}, body, evidence.name_ratio)
+    body = _said_by(speaker, speakers or {}, body, evidence.name_ratio, person)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)

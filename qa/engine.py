@@ -32,7 +32,7 @@ from qa.constraints import excluded_words, name_candidates, role_missing, unit_w
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
-from qa.speakers import asked_speaker, sentence_speakers
+from qa.speakers import asked_person, asked_speaker, sentence_speakers
 from qa.types import Answer, Citation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -283,6 +283,7 @@ class Engine:
             mentioned=found.mentioned,
             alternatives=found.alternatives,
             speaker=asked_speaker(found.question, self.people),
+            person=asked_person(found.question, self.people),
             speakers=self.speakers,
             people=self.people,
             plain=lacks_turkish_letters(found.question),

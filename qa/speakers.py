@@ -70,9 +70,12 @@ def asked_speaker(question: str, people: dict[str, str]) -> str:
     ``people`` maps surnames to their titles: "the Kazakh leader" is the one
     titled "Kazakistan Cumhurbaşkanı".
     """
+    return asked_person(question, people) if _ASKS_SPEECH.search(fold_ascii(casefold_tr(question))) else ""
+
+
+def asked_person(question: str, people: dict[str, str]) -> str:
+    """The one known person the question names, by surname or by title ("" if none or several)."""
     folded = fold_ascii(casefold_tr(question))
-    if not _ASKS_SPEECH.search(folded):
-        return ""
     named = [p for p in people if _mentions(question, p)]
     if not named:
         # The country next to the leader word: "Kazak lider", "the Azerbaijani president", "president of Kazakhstan".
@@ -83,4 +86,4 @@ def asked_speaker(question: str, people: dict[str, str]) -> str:
     return named[0] if len(named) == 1 else ""
 
 
-__all__ = ["asked_speaker", "sentence_speakers"]
+__all__ = ["asked_person", "asked_speaker", "sentence_speakers"]

@@ -4,7 +4,7 @@ from index.documents import parse_document
 from index.units import titled_people
 from qa.assemble import assemble
 from qa.retrieve import Hit
-from qa.speakers import asked_speaker, sentence_speakers
+from qa.speakers import asked_person, asked_speaker, sentence_speakers
 
 ARTICLE = "\n\n".join([
     "date 2025-10-21 Kazakistan ve Azerbaycan anlaşma imzaladı",
@@ -52,3 +52,15 @@ def test_what_a_speaker_said_comes_from_that_speakers_statements():
     cited = assemble(question, hits, speaker="Tokayev", speakers=speakers).cited[0].sentence
     assert cited is sentences["Toplantı"]
     assert assemble(question, hits).cited[0].sentence is sentences["Kazakist"]
+
+
+def test_a_question_naming_one_person_is_not_answered_by_another_persons_statement():
+    doc = _document()
+    speakers = sentence_speakers(doc)
+    people = titled_people(doc)
+    sentences = {s.text[:8]: s for s in doc.sentences}
+    question = "Which corridor did Tokayev single out?"
+    assert asked_person(question, people) == "Tokayev" and asked_speaker(question, people) == ""
+    hits = [Hit(sentences["Aliyev, "], 0.6, 0.5, 0.6, 1.0), Hit(sentences["Ayrıca, "], 0.5, 0.5, 0.5, 1.0)]
+    answer = assemble(question, hits, person="Tokayev", speakers=speakers)
+    assert answer.cited[0].sentence is sentences["Ayrıca, "]
