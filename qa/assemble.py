@@ -349,15 +349,16 @@ def rerank_by_kind(question: str, hits: list[Hit], kind: str | None, bonus: floa
 
 
 def _longest_list(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
-    """For "which fields/areas ...?": the sentence enumerating the most items."""
+    """For "which fields/areas ...?": the sentence enumerating the most items, among those
+    with the question's most specific word ("girişimler") when any has it."""
     best = None
     for hit in hits:
         if hit.score < floor:
             continue
         for fact in find_facts(hit.sentence.text, LIST):
-            items = fact.text.count(",") + 1
-            if best is None or items > best[0]:
-                best = (items, hit, fact)
+            rank = (hit.focus is not False, fact.text.count(",") + 1)
+            if best is None or rank > best[0]:
+                best = (rank, hit, fact)
     return (best[1], best[2]) if best else None
 
 
@@ -516,7 +517,8 @@ def assemble(
     elif kind is None and (described := _description(question, body, evidence.name_ratio * top.score, speaker)):
         primary = described
     if kind == LIST:
-        primary, fact = _longest_list(question, body[:3], evidence.list_ratio * top.score) or (top, None)
+        # The floor from the best score before the answer-type bonus: the bonus of one list must not hide another.
+        primary, fact = _longest_list(question, body[:3], evidence.list_ratio * best.score) or (top, None)
     elif kind == POSITION:
         found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
                  if (f := _pick_fact(hit, kind, asked, units, people))]

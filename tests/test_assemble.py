@@ -342,3 +342,13 @@ def test_how_someone_described_a_thing_is_the_statement_quoting_it():
         assert assemble(question, hits).cited[0].sentence.text == partner, question
     # No one's words asked for: the best sentence stays.
     assert assemble("How does the conclusion describe the agreements?", hits).cited[0].sentence.text == energy
+
+
+def test_the_longest_list_is_judged_before_the_answer_type_bonus_and_on_the_focus_word():
+    fields = "Enerji, ulaştırma, sağlık, istatistik ve kültür alanlarında 15 anlaşma imzalandı."
+    summary = "İmzalanan anlaşmalar ekonomik, enerji ve lojistik alanlarında yeni bir dönem açıyor."
+    hits = [replace(hit(summary, 0.37, n=1), focus=True), replace(hit(fields, 0.25, n=2), focus=True)]
+    assert "sağlık" in assemble("Anlasmalar hangi alanlari kapsiyor?", hits).fact
+    initiatives = "Tokayev, yapay zeka, eğitim ve kültür alanlarında ortak girişimlerin değerlendirildiğini bildirdi."
+    hits = [replace(hit(initiatives, 0.37, n=3), focus=True), replace(hit(fields, 0.30, n=2), focus=False)]
+    assert "eğitim" in assemble("Hangi alanlarda ortak girişimler değerlendirildi?", hits).fact
