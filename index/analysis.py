@@ -50,6 +50,7 @@ ENGLISH_STOPWORDS = frozenset(
     told describe described call called regarding concerning via through during between among
     against per towards toward within without besides except apart aside else
     st nd rd th co total last ago along across over upon title position abbreviation acronym
+    list give explain summarise summarize briefly please
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import pairwise
 
 from index.analysis import STOPWORDS, casefold_tr, strip_suffix
 
@@ -104,9 +103,15 @@ _RELATIVE_YEARS = {
 # "ilk"/"first" is too common to be demanded of the evidence ("ilk olarak"); it
 # only conflicts with another ordinal on the same noun ("ilk toplantı" vs "2. Toplantısı").
 _FIRST = {"ilk": "1", "birinci": "1", "first": "1"}
+_DETERMINERS = {"the", "its", "their", "a", "an", "this", "that"}
 _COUNTED = re.compile(r"(?<!yüzde )\b(?:kaç|kac|how many|number of)\s+([^\W\d_]+(?:['’][^\W\d_]+)?)")
 # "kaç arttı", "kaç büyüdü": a verb after "kaç" counts nothing named.
 _VERB_END = re.compile(r"(?:[dt][ıiuü](?:r|k|m|n|lar|ler)?|m[ıiuü]ş\w*|[ae]c[ae]k\w*|[ıiuü]?yor\w*|m[ae]k)$")
+
+
+def spelt_number(word: str) -> str:
+    """The digits of a spelt-out number from eleven up ("fifteen" -> "15"), "" for any other word."""
+    return _NUMBER_WORDS.get(word, "")
 
 
 def restated_numbers(question: str) -> set[str]:
@@ -170,17 +175,19 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
 def _ordinal_nouns(text: str, alternatives: Mapping[str, list[str]] | None = None) -> set[tuple[str, str]]:
     """(ordinal, noun prefix) pairs: "2. Toplantısı" -> ("2", "topla"); "ilk toplantı" -> ("1", "topla").
 
-    ``alternatives`` adds the corpus words a noun stands for ("first meeting" -> ("1", "topla")).
+    ``alternatives`` adds the corpus words a noun stands for ("the first meeting" -> ("1", "topla")),
+    after a determiner only: in "how did they first meet" the ordinal is an adverb.
     """
     words = _WORD.findall(casefold_tr(text))
     pairs = set()
-    for word, following in pairwise(words):
+    for before, word, following in zip(["", *words], words, words[1:], strict=False):
         bare = strip_suffix(word)
         match = _ORDINAL_SUFFIX.match(word)
         number = match.group(1) if match else _ORDINALS.get(bare) or _FIRST.get(bare)
         if number and following[0].isalpha():
             noun = strip_suffix(following)
-            forms = [noun, *(alternatives or {}).get(following, ()), *(alternatives or {}).get(noun, ())]
+            translated = alternatives if before in _DETERMINERS else None
+            forms = [noun, *(translated or {}).get(following, ()), *(translated or {}).get(noun, ())]
             pairs |= {(number, strip_suffix(casefold_tr(form))[:5]) for form in forms}
     return pairs
 

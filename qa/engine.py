@@ -28,7 +28,7 @@ from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
 from index.units import lexical_texts, titled_people
 from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import excluded_words, name_candidates, role_missing, unit_words, verb_forms
+from qa.constraints import excluded_words, name_candidates, role_missing, spelt_number, unit_words, verb_forms
 from qa.names import Vocabulary
 from qa.questions import asked_kind
 from qa.retrieve import Hit, HybridRetriever
@@ -42,6 +42,7 @@ MAX_QUESTION_CHARS = 1000
 RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"(?:l[ae]n|nan|nen|d[ıiuü]ğ[ıiuü]\w*|t[ıiuü]ğ[ıiuü]\w*|[ae]c[ae]k\w*)$")
 # Pronouns that point back into the conversation ("What did he announce?").
 _PRONOUN = re.compile(
     r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|o|onun|ona|onu|onlar|onların|orada|oraya|"
@@ -222,6 +223,10 @@ class Engine:
         set_aside = set(excluded_words(question))
         words = [w for w in content_tokens(question) if w not in set_aside]
         alternatives, alien = self.vocabulary.match(words, foreign=english)
+        # "fifteen deals" is "15 anlaşma": a spelt-out number is known by its digits.
+        numbers = {w: spelt_number(w) for w in words if spelt_number(w)}
+        alternatives = {**alternatives, **{w: [n] for w, n in numbers.items()}}
+        alien = tuple(w for w in alien if w not in numbers)
         # "Hangi süre içinde?" after a question: no word of its own the article has, so it goes on from there.
         short = (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
                  or not self.retriever.has_topic(words, alternatives))
@@ -352,6 +357,8 @@ class Engine:
             return self.vocabulary.unsupported_names(later, foreign=True)
         first = name_candidates(question, first=True)
         start = first[0] if len(first) > len(later) else ""
+        if _PARTICIPLE.search(casefold_tr(start)):
+            start = ""  # "Kutlanan ortaklık anlaşması ...": a verb form opens the question, not a name
         return self.vocabulary.unsupported_names(later, sentence_start=start)
 
     def _alien_share(self, words: list[str], alien: tuple[str, ...]) -> float:

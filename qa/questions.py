@@ -44,7 +44,8 @@ _ASKS = [
                r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,5}?(?:amount|volume|number|tonnage|figure)\b|"
                r"\bby how much\b|\bnumerical\b|\bin (?:million |billion |thousand )?(?:tons|tonnes|dollars|barrels)\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
-               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bhow long did\b|\bne kadar sürdü|"
+               r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bfunding\b|\bfinanc\w*|"
+               r"\bhow long did\b|\bne kadar sürdü|"
                r"\bbudget\b|"
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
@@ -59,7 +60,7 @@ _ASKS = [
              r"^(?!.*(?:anlaşma|antlaşma|bildiri|konsey|koridor|hatt|proje|boru)\w*\s+tam adı).*\btam adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
-            r"\bwhich (?:\w+ )?(?:cities|countries|towns?|ports?)\b|"
+            r"\bwhich (?:\w+ )?(?:city|cities|country|countries|towns?|ports?)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
 ]
 # Matched without diacritics, so "Kac anlasma?" asks a quantity like "Kaç anlaşma?".

@@ -16,6 +16,7 @@ from qa.constraints import (
     relative_year_conflict,
     restated_numbers,
     role_missing,
+    spelt_number,
     unit_words,
     verb_forms,
 )
@@ -244,3 +245,13 @@ def test_known_surnames_alone_or_coordinated():
     facts = named_people("Tokayev ve Aliyev, Ortak Bildiri'yi imzaladı. Aliyev'e göre bu önemli.", people)
     assert [f.text for f in facts] == ["Tokayev ve Aliyev", "Aliyev"]
     assert named_people("Tokayev konuştu.", []) == []
+
+
+def test_an_adverb_first_is_no_ordinal_and_spelt_numbers_have_digits():
+    council = ["Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti."]
+    meeting = {"meeting": ["toplantı"], "meet": ["toplantı"]}
+    assert ordinal_conflict("Where was the first meeting of the council held?", council, meeting) == "1. topla…"
+    assert ordinal_conflict("How did the two leaders first meet?", council, meeting) == ""
+    assert spelt_number("fifteen") == "15" and spelt_number("two") == ""
+    assert asked_kind("Which Armenian city received the grain?") == PLACE
+    assert asked_kind("What funding has been set aside for shipbuilding?") == QUANTITY
