@@ -63,6 +63,10 @@ _NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|"
                          # Where a plant is built is a place with a name, never a figurative "where".
                          r"\bwhere (?:\w+ ){0,8}?(?:located|built|based|situated|constructed|set up)\b|"
                          r"\bnerede (?:kurul|insa|yer al|bulun)\w*|\bhangi (?:tesis|fabrika)\w*")
+# A city, town or port: a palace does not answer it.
+_NAMED_CITY = re.compile(r"\bhangi (?:sehir|sehr|kent|liman)\w*|\bwhich (?:\w+ )?(?:city|cities|towns?|ports?)\b|"
+                         r"\bin what city\b")
+_BUILDING = re.compile(r"saray|palace|salon|hall|otel|hotel|bina|building")
 _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
                            r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
@@ -218,6 +222,7 @@ def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
     asked = _words(question)
     people = {w for hit in hits for f in find_facts(hit.sentence.text, PERSON) for w in _words(f.text)}
     return any(not _words(name) <= asked | people and not _NOT_A_PLACE.search(casefold_tr(name))
+               and not _BUILDING.search(casefold_tr(name))
                for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
 
 
@@ -529,6 +534,7 @@ def assemble(
     elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
         primary, fact = titled
     elif kind:
+        folded = fold_ascii(casefold_tr(question))
         # Numbers and dates are everywhere: only the best sentences may give them.
         # Ordinals and names are rare enough to look further down.
         exact = kind in (QUANTITY, DATE, ORGANISATION)
@@ -538,7 +544,11 @@ def assemble(
                 break
             if exact and not (_on_focus(hit, body[:3]) and _covers(hit, best)):
                 continue
+            if kind == PERSON and speaker and (speakers or {}).get(hit.sentence.id) != speaker:
+                continue  # "According to Aliyev, who gains?": a name from his words, not from anyone's
             fact = _pick_fact(hit, kind, asked, units, people)
+            if fact and kind == PLACE and _NAMED_CITY.search(folded) and _BUILDING.search(casefold_tr(fact.text)):
+                fact = None  # a palace is not the city asked for
             if fact:
                 primary = hit
                 break
@@ -555,12 +565,14 @@ def assemble(
                         break
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
-        if (fact is None and kind == PLACE and _NAMED_TYPE.search(fold_ascii(casefold_tr(question)))
+        if (fact is None and kind == PLACE and _NAMED_TYPE.search(folded)
                 and not _names_beyond(asked, body, evidence.fact_ratio * top.score)):
             return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind == PERSON and _NAMED_PERSON.search(fold_ascii(casefold_tr(question))):
             return _abstain("asks which official or minister; the best sentences name none")
-        if fact is None and kind in (PERSON, PLACE, LIST, EVENT) and top.score >= evidence.strong_score:
+        if fact is None and kind == PERSON and speaker:
+            kind = None  # "who gains, according to Aliyev": his words, though they name no one
+        elif fact is None and kind in (PERSON, PLACE, LIST, EVENT) and top.score >= evidence.strong_score:
             kind = None  # "nerede" can be figurative; strong evidence still answers
         elif fact is None:
             unit = f" in {'/'.join(units)}" if units else ""

@@ -352,3 +352,18 @@ def test_the_longest_list_is_judged_before_the_answer_type_bonus_and_on_the_focu
     initiatives = "Tokayev, yapay zeka, eğitim ve kültür alanlarında ortak girişimlerin değerlendirildiğini bildirdi."
     hits = [replace(hit(initiatives, 0.37, n=3), focus=True), replace(hit(fields, 0.30, n=2), focus=False)]
     assert "eğitim" in assemble("Hangi alanlarda ortak girişimler değerlendirildi?", hits).fact
+
+
+def test_who_gains_according_to_a_speaker_is_in_that_speakers_words():
+    benefit = "Aliyev, bugün alınan kararların her iki tarafa da fayda sağlayacağını kaydetti."
+    both = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
+    hits = [hit(benefit, 0.6, n=1), hit(both, 0.5, n=2)]
+    speakers = {"doc#1": "Aliyev"}
+    answer = assemble("Aliyev'e göre kararlar kime yarayacak?", hits, speaker="Aliyev", speakers=speakers)
+    assert answer.cited[0].sentence.text == benefit and answer.fact == ""
+
+
+def test_a_palace_is_not_the_city_asked_for():
+    palace = "Görüşmeler Akorda Cumhurbaşkanlığı Sarayı'nda düzenlenen törenle başladı."
+    assert assemble("In which city were the talks held?", [hit(palace, 0.6, n=1)]).abstained
+    assert assemble("Görüşmeler nerede başladı?", [hit(palace, 0.6, n=1)]).fact == "Akorda Cumhurbaşkanlığı Sarayı'nda"
