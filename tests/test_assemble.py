@@ -364,6 +364,6 @@ def test_who_gains_according_to_a_speaker_is_in_that_speakers_words():
 
 
 def test_a_palace_is_not_the_city_asked_for():
-    palace = "Görüşmeler Akorda Cumhurbaşkanlığı Sarayı'nda düzenlenen törenle başladı."
+    palace = "Liderler arasındaki görüşmeler Akorda Cumhurbaşkanlığı Sarayı'nda düzenlenen törenle başladı."
     assert assemble("In which city were the talks held?", [hit(palace, 0.6, n=1)]).abstained
     assert assemble("Görüşmeler nerede başladı?", [hit(palace, 0.6, n=1)]).fact == "Akorda Cumhurbaşkanlığı Sarayı'nda"
