@@ -98,7 +98,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:geçen|bu|önceki|last|this) yıl|\
 _TIME = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
     r"ekim|kasım|aralık)(?:\s+\d{4})?\b|\b(?:19|20)\d{2}\b|\bgeçen yıl\b|\bson \d+ yıl(?:da)?\b|"
-    r"\byakın gelecekte\b|\byakında\b|\bişgalden bu yana\b|\b\w+den bu yana\b",
+    r"\byakın gelecekte\b|\byakında\b|\bişgalden bu yana\b|\b\w+den bu yana\b|"
+    # "Toplantı sonrası düzenlenen basın toplantısında": when he spoke, relative to the meeting.
+    r"\b(?:toplantı|görüşme|tören|zirve)\w* (?:sonrası|öncesi|sonrasında|öncesinde)\b",
     re.IGNORECASE,
 )
 # A run of capitalised words, with an optional apostrophe suffix on the last.

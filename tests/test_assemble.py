@@ -367,3 +367,14 @@ def test_a_palace_is_not_the_city_asked_for():
     palace = "Liderler arasındaki görüşmeler Akorda Cumhurbaşkanlığı Sarayı'nda düzenlenen törenle başladı."
     assert assemble("In which city were the talks held?", [hit(palace, 0.6, n=1)]).abstained
     assert assemble("Görüşmeler nerede başladı?", [hit(palace, 0.6, n=1)]).fact == "Akorda Cumhurbaşkanlığı Sarayı'nda"
+
+
+def test_when_someone_spoke_can_be_relative_to_the_meeting():
+    press = "Toplantı sonrası düzenlenen basın toplantısında konuşan Tokayev, işbirliğinin önemini vurguladı."
+    title = hit(TITLE, 0.2, kind="title", n=9)
+    answer = assemble("When did Tokayev address the press?", [hit(press, 0.6, n=1)], date_hit=title,
+                      document_date="2025-10-21")
+    assert answer.fact == "Toplantı sonrası"
+    day = assemble("On what date did Tokayev address the press?", [hit(press, 0.6, n=1)], date_hit=title,
+                   document_date="2025-10-21")
+    assert day.fact == "21 Ekim 2025 (2025-10-21)"
