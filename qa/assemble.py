@@ -419,6 +419,10 @@ _ASKS_NUMBER = re.compile(r"\bkaç\b|\bne kadar\b|\bhow (?:much|many|large|big)\
                           r"\bwhat (?:\w+ ){0,5}?(?:amount|tonnage|volume|figure|number|level)\b|\byüzde\b|\bpercent|"
                           r"\bexact\b|\bnumerical\b|\brakam\w*|\bin (?:million |billion )?(?:tons|tonnes|dollars)\b")
 _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
+# "... kısıtlamaları kaldırdığını duyurdu": done before it was announced, on a day the article does not give.
+_REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|söyledi|belirtti|açıkladı|bildirdi|kaydetti|"
+                            r"vurguladı|aktardı)")
+_ASKS_WHEN_SAID = re.compile(r"\b(?:announc|sa(?:y|id)|stat|declar|told|duyur|soyle|acikla|belirt|bildir)\w*")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.
 _AIMS = re.compile(r"\bhedef\w*|\bamaçl\w*|\bkadar\b|\bby (?:when|which|what)\b|\bdeadline\b|\bson tarih")
 
@@ -432,6 +436,9 @@ def _document_date(question: str, top: Hit, date_hit: Hit | None, document_date:
         return _abstain("asks when something will happen; the article's date does not say")
     if asks_about_an_earlier_event(question):
         return _abstain("asks when something first happened; the article's date does not say")
+    if (asks_for_a_day(question) and not is_about_the_document(question) and _REPORTED_DONE.search(top.sentence.text)
+            and not _ASKS_WHEN_SAID.search(fold_ascii(casefold_tr(question)))):
+        return _abstain("asks the day of something reported as done; the article's date is the day it was said")
     about_article = (is_about_the_document(question)
                      or top.lexical >= (evidence.date_coverage_foreign if foreign else evidence.date_coverage)
                      or (foreign and top.dense >= evidence.weak_dense))

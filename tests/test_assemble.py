@@ -378,3 +378,13 @@ def test_when_someone_spoke_can_be_relative_to_the_meeting():
     day = assemble("On what date did Tokayev address the press?", [hit(press, 0.6, n=1)], date_hit=title,
                    document_date="2025-10-21")
     assert day.fact == "21 Ekim 2025 (2025-10-21)"
+
+
+def test_the_day_of_something_reported_as_done_is_not_the_articles_date():
+    title = hit(TITLE, 0.2, kind="title", n=9)
+    lifted = "Aliyev, Azerbaycan'ın Ermenistan'a uyguladığı kısıtlamaları kaldırdığını duyurdu."
+    for question, abstains in (("On what date did Azerbaijan lift the restrictions on Armenia?", True),
+                               ("On what date did Aliyev announce the lifting of the restrictions?", False),
+                               ("What date is this report from?", False)):
+        result = assemble(question, [hit(lifted, 0.6, lexical=0.8, n=1)], date_hit=title, document_date="2025-10-21")
+        assert result.abstained is abstains, question
