@@ -11,8 +11,8 @@ Only the part that reaches the corpus's own words is kept, at index build:
 ``{"en": {english stem: [corpus words]}, "tr": {Turkish word: [corpus words]},
 "en_broader": {english stem: [one corpus word's forms]}}``. The last holds the
 English words of a synset's hypernyms and definition ("radioactive", "metal"
-for "uranyum"): a question word that describes one corpus word is not one the
-article lacks. The engine still checks each candidate against the encoder.
+for "uranyum"): a question word that describes one corpus word stands for it.
+The engine still checks each candidate against the encoder.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from index.analysis import (
 )
 from index.documents import Document
 from index.lexicon import Lexicon, describes, document_texts, lookup
+from qa.constraints import unit_words
 
 NAME_SIMILARITY = 0.6
 FOREIGN_NAME_SIMILARITY = 0.51
@@ -213,13 +214,13 @@ class Vocabulary:
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]
             close += [n for n in names if n not in close]
+            # "radioactive" describes "uranyum" (its definition says so): the one thing it stands for here.
+            # A unit ("monetary" -> "dolara") is what a quantity is asked in, not what it is about.
+            described = [w for w in describes(self.lexicon, word) if foreign and not close and not unit_words([w])
+                         and w in self._word_position and row[self._word_position[w]] >= DESCRIPTION_SIMILARITY]
+            close += described
             if close:
                 alternatives[word] = close
-            # "radioactive" describes "uranyum" (its definition says so): not a word the article
-            # lacks, though too loose a link to rank sentences by.
-            described = foreign and not close and any(
-                w in self._word_position and row[self._word_position[w]] >= DESCRIPTION_SIMILARITY
-                for w in describes(self.lexicon, word))
             if row[best[0]] < WORD_SIMILARITY and not lexical and not names and not described:
                 alien.append(word)
         return alternatives, tuple(alien)

@@ -103,11 +103,11 @@ def test_a_describing_word_is_kept_only_for_one_thing():
     assert lexicon.describes(found, "element") == []  # describes two things: says nothing
 
 
-def test_a_word_that_describes_a_corpus_word_is_not_alien():
+def test_a_word_that_describes_a_corpus_word_stands_for_it():
     document = parse_document("date 2025-10-21 Haber\n\nUranyum sevkiyatı yapıldı.\n", "a.txt")
     found = restrict([["uranyum"]], {}, {"uranyum"}, {0: ["radioactive"]})
     alternatives, alien = Vocabulary([document], FaintEncoder(0.5), found).match(["radioactive"], foreign=True)
-    assert "radioactive" not in alien and "radioactive" not in alternatives  # not alien, yet no ranking word
+    assert alternatives["radioactive"] == ["uranyum"] and "radioactive" not in alien
     _, alien = Vocabulary([document], FaintEncoder(0.0), found).match(["radioactive"], foreign=True)
     assert alien == ("radioactive",)
 
@@ -136,3 +136,10 @@ def test_kenet_translates_and_paraphrases_the_seed_words():
     assert "sevkiyatı" in lookup(found, "shipment", foreign=True)
     assert "kısıtlamalarını" in lookup(found, "restrictions", foreign=True)
     assert "trafo" in lookup(found, "transformers", foreign=True)
+
+
+def test_a_describing_word_does_not_stand_for_a_unit():
+    document = parse_document("date 2025-10-21 Haber\n\nTicaret 1 milyar dolara ulaştı.\n", "a.txt")
+    found = restrict([["dolar"]], {}, {"dolara"}, {0: ["monetary"]})
+    alternatives, _ = Vocabulary([document], FaintEncoder(0.5), found).match(["monetary"], foreign=True)
+    assert "monetary" not in alternatives
