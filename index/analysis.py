@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]
 TURKISH_STOPWORDS = frozenset(
     """
     ve ile veya ya da de ki mi mı mu mü bir bu şu o bunu şunu onu bunun onun
-    için gibi kadar olarak olan olduğu olduğunu ise ne neler nedir nelerdir
+    için gibi kadar kadara kadarı kadarını kadarlık olarak olan olduğu olduğunu ise ne neler nedir nelerdir
     kaç kaçta kim kimdir kimler kime kimin kimi nerede nereye nereden neresi
     neresidir hangi hangisi nasıl niçin neden niye mıdır midir mudur müdür
     ile ilgili hakkında göre üzere her en daha çok az tüm bütün hem ancak

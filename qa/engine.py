@@ -43,9 +43,11 @@ RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"(?:l[ae]n|nan|nen|d[ıiuü]ğ[ıiuü]\w*|t[ıiuü]ğ[ıiuü]\w*|[ae]c[ae]k\w*)$")
+_INTERROGATIVE = re.compile(r"\b(?:what|what's|which|who|whom|whose|when|where|why|how|ne|neler|neyi|nedir|neydi|"
+                            r"kim|kimi|hangi|nerede|neden|niçin|nasıl|kaç)\b")
 # Pronouns that point back into the conversation ("What did he announce?").
 _PRONOUN = re.compile(
-    r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|o|onun|ona|onu|onlar|onların|orada|oraya|"
+    r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|it|its|o|onun|ona|onu|onlar|onların|orada|oraya|"
     r"oradan|ondan|bunlar|bunların|bundan|bunun)\b", re.IGNORECASE)
 
 
@@ -231,7 +233,9 @@ class Engine:
         short = (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
                  or not self.retriever.has_topic(words, alternatives))
         follow_up = bool(previous) and (short or _PRONOUN.search(question) is not None)
-        kind = asked_kind(question) or (asked_kind(previous[-1]) if follow_up and short else None)
+        # "Peki Aliyev?" asks what the earlier question asked; "And what's the plan?" asks its own.
+        inherits = follow_up and short and not _INTERROGATIVE.search(casefold_tr(question))
+        kind = asked_kind(question) or (asked_kind(previous[-1]) if inherits else None)
         encoder = self._encoder_for(building=False)
         typed = question
         if lacks_turkish_letters(question) and not english:

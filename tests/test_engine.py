@@ -80,6 +80,15 @@ def test_follow_up_uses_the_conversation(engine):
     assert not result.abstained and "uranyum" in result.citations[0].text
 
 
+def test_it_points_back_and_an_own_question_word_keeps_its_own_kind(engine):
+    anniversary = engine.answer("Which anniversary of it was being marked?",
+                                history=["Which treaty's anniversary was the joint declaration adopted for?"])
+    assert anniversary.fact.startswith("20.")
+    plan = engine.answer("And what's the plan for that volume going forward?",
+                         history=["How many tonnes of Kazakh oil went through BTC last year?"])
+    assert not plan.abstained and "artırmayı" in plan.citations[0].text
+
+
 def test_a_pronoun_points_at_the_previous_answer(engine):
     result = engine.answer("And who did he hold talks with?", history=["Who is the president of Kazakhstan?"])
     assert result.fact == "İlham Aliyev"
