@@ -423,6 +423,9 @@ _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
 _REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|söyledi|belirtti|açıkladı|bildirdi|kaydetti|"
                             r"vurguladı|aktardı)")
 _ASKS_WHEN_SAID = re.compile(r"\b(?:announc|sa(?:y|id)|stat|declar|told|duyur|soyle|acikla|belirt|bildir)\w*")
+_ASKS_CONCLUSION = re.compile(r"\bconclu\w*|\bclosing\b|\bfinal (?:part|section|paragraph)\b|\bsums? up\b|"
+                             r"\bsummar\w*|\bwraps? up\b|\bsonuç bölüm\w*|\bson bölüm\w*|\bson paragraf\w*|"
+                             r"\bkapanış\w*|\bsonuç kısm\w*")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.
 _AIMS = re.compile(r"\bhedef\w*|\bamaçl\w*|\bkadar\b|\bby (?:when|which|what)\b|\bdeadline\b|\bson tarih")
 
@@ -466,6 +469,7 @@ def assemble(
     person: str = "",
     speakers: Mapping[str, str] | None = None,
     people: Mapping[str, str] | None = None,
+    closing: frozenset[str] = frozenset(),
     evidence: Evidence = Evidence(),
 ) -> Assembled:
     """Build the answer from ``hits`` (best first).
@@ -483,7 +487,8 @@ def assemble(
     ``speaker`` whose statements the question asks about, ``person`` the one
     known person it names, ``speakers`` who
     speaks in each sentence (by sentence id); ``people`` the people the
-    corpus introduces by title, surname -> title ("Kazakistan Cumhurbaşkanı").
+    corpus introduces by title, surname -> title ("Kazakistan Cumhurbaşkanı");
+    ``closing`` the ids of the sentences under a document's last heading.
     """
     kind = kind if kind is not None else asked_kind(question)
     if not hits:
@@ -494,6 +499,10 @@ def assemble(
     asked = " ".join([question, *mentioned])
     body = rerank_by_kind(asked, body, kind, evidence.kind_bonus, evidence.fact_ratio, people)
     body = _said_by(speaker, speakers or {}, body, evidence.name_ratio, person)
+    if closing and _ASKS_CONCLUSION.search(casefold_tr(question)):
+        # "How does the piece sum up ...?", "sonuç bölümünde": the closing section's sentences first.
+        last = [h for h in body if h.sentence.id in closing and h.score >= evidence.name_ratio * body[0].score]
+        body = last + [h for h in body if h not in last]
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)

@@ -158,6 +158,9 @@ class Engine:
         self.by_source = {d.source: d for d in self.index.documents}
         self.people = {p: c for d in self.index.documents for p, c in titled_people(d).items()}
         self.speakers = {i: p for d in self.index.documents for i, p in sentence_speakers(d).items()}
+        # The sentences under each document's last heading ("Sonuç"): what "the conclusion" means.
+        self.closing = frozenset(s.id for d in self.index.documents if d.sections
+                                 for s in d.sentences if s.kind == "body" and s.section == d.sections[-1])
         self._sentences_by_id = {s.id: s for s in self.index.sentences}
         self._corpus_text = casefold_tr("\n".join(d.text for d in self.index.documents))
         self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False), self.index.lexicon)
@@ -295,6 +298,7 @@ class Engine:
             person=asked_person(found.question, self.people),
             speakers=self.speakers,
             people=self.people,
+            closing=self.closing,
             plain=lacks_turkish_letters(found.question),
             evidence=self.evidence,
         )

@@ -388,3 +388,12 @@ def test_the_day_of_something_reported_as_done_is_not_the_articles_date():
                                ("What date is this report from?", False)):
         result = assemble(question, [hit(lifted, 0.6, lexical=0.8, n=1)], date_hit=title, document_date="2025-10-21")
         assert result.abstained is abstains, question
+
+
+def test_the_conclusion_is_the_last_sections_sentences():
+    talks = "Tokayev, ikili ilişkiler açısından görüşmelerin verimli geçtiğini belirtti."
+    closing = "İmzalanan 15 anlaşma, ikili ilişkilerde yeni bir dönemin başlangıcı olarak değerlendiriliyor."
+    hits = [hit(talks, 0.45, n=1), hit(closing, 0.40, n=2)]
+    question = "Yazının sonuç bölümünde anlaşmalar ikili ilişkiler açısından nasıl yorumlanıyor?"
+    assert assemble(question, hits, closing=frozenset({"doc#2"})).cited[0].sentence.text == closing
+    assert assemble(question, hits).cited[0].sentence.text == talks
