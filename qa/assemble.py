@@ -77,12 +77,14 @@ _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
     r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful|sign|signal|indicator)\b|\bsignifican\w+|"
     r"\bneyi? göster(?:iyor|di|ir)|\bneyin (?:göstergesi|kanıtı|işareti)|\bne anlama|\bne ifade|\bönem(?:i|li)\b|"
+    r"\banlamlı\w*|"
     r"\bneye işaret")
 _ASKS_REFERENT = re.compile(
     r"\b(?:hangi|ne tür|nasıl bir) (?:gelişme|olay|adım)|\bgelişme (?:ne|neydi|nedir)|"
     r"\bgösteren (?:gelişme|olay|adım|şey)|\bwhat (?:development|event|step|move)\b|"
     r"\bwhich (?:development|event|step|move)\b|\bwhat (?:shows|showed|demonstrates|proves)\b")
-_LEADER = re.compile(r"lider|leader|president|cumhurbaskan|baskan|head of state|premier|prime minister")
+_LEADER = re.compile(r"lider|leader|\bleads?\b|\bheads?\b|\bgoverns?\b|president|cumhurbaskan|baskan|head of state|"
+                     r"premier|prime minister|yonet\w*")
 _WITH_WHOM = re.compile(r"\bkiminle\b|\bkimle\b|\bkime\b|\bkimlerle\b|\bwith whom\b|"
                         r"\b(?:meet|met|talk|talked|spoke|speak|hold|held)\w* (?:talks )?with\b")
 FULL_NAME = re.compile(r"full name|tam ad")
@@ -424,6 +426,7 @@ _REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|s�
                             r"vurguladı|aktardı)")
 _ASKS_WHEN_SAID = re.compile(r"\b(?:announc|sa(?:y|id)|stat|declar|told|duyur|soyle|acikla|belirt|bildir)\w*")
 _ASKS_CONCLUSION = re.compile(r"\bconclu\w*|\bclosing\b|\bfinal (?:part|section|paragraph)\b|\bsums? up\b|"
+                             r"\b(?:haberin|yazının|makalenin|metnin) sonunda\b|\bat the end\b|"
                              r"\bsummar\w*|\bwraps? up\b|\bsonuç bölüm\w*|\bson bölüm\w*|\bson paragraf\w*|"
                              r"\bkapanış\w*|\bsonuç kısm\w*")
 # "Hangi yıl ... hedefliyorlar?": when a target is to be met is not when the article appeared.

@@ -21,7 +21,8 @@ POSITION = "position"
 EVENT = "event"
 
 _ASKS = [
-    (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|"
+    (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|\bhangi yıl ?dönümü|"
+              r"\bhow many years\b.{0,40}\banniversary|\banniversary\b.{0,40}\bhow many years\b|"
               r"\bwhich (?:meeting|summit) of\b"),
     (EVENT, r"\bhangi (?:toplantı|zirve|etkinlik|forum|konsey|tören)\w*|"
             r"\b(?:which|what) (?:meeting|summit|event|forum|council|ceremony|gathering)\b"),

@@ -397,3 +397,14 @@ def test_the_conclusion_is_the_last_sections_sentences():
     question = "Yazının sonuç bölümünde anlaşmalar ikili ilişkiler açısından nasıl yorumlanıyor?"
     assert assemble(question, hits, closing=frozenset({"doc#2"})).cited[0].sentence.text == closing
     assert assemble(question, hits).cited[0].sentence.text == talks
+
+
+def test_who_leads_a_country_and_why_someone_finds_something_meaningful():
+    both = ("Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev "
+            "arasında görüşmeler yapıldı.")
+    assert assemble("Who leads Azerbaijan in this story?", [hit(both, 0.6, n=1)]).fact == "İlham Aliyev"
+    event = "Aliyev, Ermenistan'a ilk transit yük olarak Kazak tahılı sevk edildiğini duyurdu."
+    meaning = "Bu, barışın artık pratikte de gerçekleştiğinin güzel bir göstergesi."
+    hits = [placed(event, 0.6, 0, 1), placed(meaning, 0.5, len(event) + 1, 2)]
+    answer = assemble("Aliyev, Ermenistan'a ilk transit yükün gitmesini neden anlamlı buluyor?", hits)
+    assert answer.cited[0].sentence.text == meaning

@@ -255,3 +255,9 @@ def test_an_adverb_first_is_no_ordinal_and_spelt_numbers_have_digits():
     assert spelt_number("fifteen") == "15" and spelt_number("two") == ""
     assert asked_kind("Which Armenian city received the grain?") == PLACE
     assert asked_kind("What funding has been set aside for shipbuilding?") == QUANTITY
+
+
+def test_anniversaries_ask_for_an_ordinal():
+    assert asked_kind("Ortak Bildiri hangi yıl dönümü vesilesiyle kabul edildi?") == ORDINAL
+    assert asked_kind("How many years is that anniversary marking?") == ORDINAL
+    assert asked_kind("Anlaşma hangi yıl imzalandı?") == DATE
