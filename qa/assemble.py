@@ -102,6 +102,7 @@ class Evidence:
     min_coverage: float = 0.20  # share of the question's term weight in the sentence ...
     weak_dense: float = 0.28  # ... is fatal together with a dense similarity below this
     plain_coverage: float = 0.5  # typed without Turkish letters: covered this much is evidence
+    full_coverage: float = 0.6  # ... and so in any Turkish question with no word the article lacks
     kind_bonus: float = 0.1  # score added to a sentence holding a fact of the asked kind
     # One sentence per answer: on the dev sets a second, near-tied sentence was
     # more often noise than support. Raise to cite a runner-up scoring close.
@@ -516,7 +517,10 @@ def assemble(
         return _abstain(f"asks about a {missing_role}; the article names none")
     # "Anlaşmalar hangi alanları kapsıyor?": the encoder reads a short list question
     # poorly (dense 0.10 to the list); the words of it in one sentence are evidence enough.
-    ok, reason = _supported(best, evidence, foreign, plain or kind == LIST)
+    # "Anlaşmalar sağlık alanını da kapsıyor mu?": a sentence with most of a Turkish question's
+    # words, none of them unknown to the article, is evidence however the encoder reads it.
+    worded = not foreign and alien_share == 0 and best.lexical >= evidence.full_coverage
+    ok, reason = _supported(best, evidence, foreign, plain or kind == LIST or worded)
     if not ok:
         return _abstain(reason)
     if _ASKS_PROJECT_NAME.search(casefold_tr(question)) and not any(

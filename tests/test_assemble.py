@@ -408,3 +408,11 @@ def test_who_leads_a_country_and_why_someone_finds_something_meaningful():
     hits = [placed(event, 0.6, 0, 1), placed(meaning, 0.5, len(event) + 1, 2)]
     answer = assemble("Aliyev, Ermenistan'a ilk transit yükün gitmesini neden anlamlı buluyor?", hits)
     assert answer.cited[0].sentence.text == meaning
+
+
+def test_a_turkish_question_whose_words_a_sentence_holds_is_answered_however_the_encoder_reads_it():
+    fields = "Enerji, ulaştırma, sağlık ve istatistik alanlarında 15 işbirliği anlaşması imzalandı."
+    weak = [hit(fields, 0.40, dense=0.11, lexical=0.68, n=1)]
+    assert not assemble("Anlaşmalar sağlık alanını da kapsıyor mu?", weak).abstained
+    assert assemble("Anlaşmalar sağlık alanını da kapsıyor mu?", weak, alien_share=0.2).abstained
+    assert assemble("Do the agreements cover health?", weak, foreign=True).abstained
