@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
-from index.units import leans_on_previous
+from index.units import leans_on_previous, resolve_leaders
 from qa.constraints import (
     asked_units,
     asks_about_an_earlier_event,
@@ -406,6 +406,39 @@ def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: 
     return said + [h for h in hits if h not in said] if said else hits
 
 
+# "Tokayev açıklamalarını hangi ortamda yaptı?", "Where did Tokayev make his remarks?": the event he spoke at.
+_ASKS_SETTING = re.compile(r"\bwhere\b|\bsetting\b|\bvenue\b|\boccasion\b|\bat what (?:event|kind of event)\b|"
+                           r"\bnerede\b|\bhangi (?:ortam|etkinlik|platform|vesile)\w*|\bnasıl bir ortam\w*")
+
+
+def _speech_setting(question: str, speaker: str, speakers: Mapping[str, str],
+                    hits: list[Hit]) -> tuple[Hit, Fact] | None:
+    """Where a speaker made his statements: the event named in a statement of his ("basın toplantısında konuşan")."""
+    if not speaker or not _ASKS_SETTING.search(casefold_tr(question)):
+        return None
+    for hit in hits:
+        if speakers.get(hit.sentence.id) != speaker:
+            continue
+        for fact in find_facts(hit.sentence.text, EVENT):
+            if _SPOKE_AT.match(hit.sentence.text, fact.end):
+                return hit, fact
+    return None
+
+
+_SPOKE_AT = re.compile(r"\s+(?:konuşan|konuştu|yaptığı açıklama|açıklama yapan|düzenlediği)")
+
+
+def _leaders_named(top: Hit, hits: list[Hit], people: Mapping[str, str]) -> tuple[Hit, list[Fact]] | None:
+    """For a best sentence about "Liderler": a retrieved sentence naming the leaders by title, and their names."""
+    if len(people) < 2 or not resolve_leaders(top.sentence.text, "x"):
+        return None
+    for hit in hits:
+        names = [f for f in find_facts(hit.sentence.text, PERSON) if any(p in f.text for p in people)]
+        if len(names) >= 2:
+            return hit, names[:2]
+    return None
+
+
 def _abstain(reason: str) -> Assembled:
     return Assembled(ABSTAIN_TEXT, [], True, reason=reason)
 
@@ -520,6 +553,9 @@ def assemble(
     # "Anlaşmalar sağlık alanını da kapsıyor mu?": a sentence with most of a Turkish question's
     # words, none of them unknown to the article, is evidence however the encoder reads it.
     worded = not foreign and alien_share == 0 and best.lexical >= evidence.full_coverage
+    if setting := _speech_setting(question, speaker, speakers or {}, body):
+        hit, fact = setting
+        return Assembled(f"{fact.text} [1]\n\n{hit.sentence.text} [1]", [hit], False, fact.text)
     ok, reason = _supported(best, evidence, foreign, plain or kind == LIST or worded)
     if not ok:
         return _abstain(reason)
@@ -556,6 +592,11 @@ def assemble(
         primary, fact = max(found, key=lambda pair: len(pair[1].text.split()))
     elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
         primary, fact = titled
+    elif kind == PERSON and (named := _leaders_named(top, body, people or {})):
+        # "Who co-chaired the council?" - "Liderler ... eş başkanlık etti.": the leaders, named where introduced.
+        lead = " ve ".join(f.text for f in named[1])
+        return Assembled(f"{lead} [2]\n\n{top.sentence.text} [1]\n\n{named[0].sentence.text} [2]",
+                         [top, named[0]], False, lead)
     elif kind:
         folded = fold_ascii(casefold_tr(question))
         # Numbers and dates are everywhere: only the best sentences may give them.

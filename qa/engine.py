@@ -277,6 +277,10 @@ class Engine:
         found = self._analyse(question, history)
         ranked = found.ranked
         hits = ranked[:max(k, RERANK_DEPTH)]
+        speaker = asked_speaker(found.question, self.people)
+        if speaker:
+            # All the speaker's statements may answer "what did he say": they were scored too.
+            hits += [h for h in ranked[len(hits):] if self.speakers.get(h.sentence.id) == speaker]
         assembling = time.perf_counter()
         source = hits[0].sentence.source if hits else None
         title_hit = next((h for h in ranked if h.sentence.kind == "title" and h.sentence.source == source), None)
@@ -294,7 +298,7 @@ class Engine:
             missing_role=role_missing(found.question, self._corpus_text, folded=True),
             mentioned=found.mentioned,
             alternatives=found.alternatives,
-            speaker=asked_speaker(found.question, self.people),
+            speaker=speaker,
             person=asked_person(found.question, self.people),
             speakers=self.speakers,
             people=self.people,

@@ -416,3 +416,13 @@ def test_a_turkish_question_whose_words_a_sentence_holds_is_answered_however_the
     assert not assemble("Anlaşmalar sağlık alanını da kapsıyor mu?", weak).abstained
     assert assemble("Anlaşmalar sağlık alanını da kapsıyor mu?", weak, alien_share=0.2).abstained
     assert assemble("Do the agreements cover health?", weak, foreign=True).abstained
+
+
+def test_who_did_what_the_leaders_did_is_the_leaders_named_where_introduced():
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    cochaired = "Liderler önce baş başa görüştü, ardından Yüksek Konseyin 2. Toplantısı'na eş başkanlık etti."
+    named = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
+    answer = assemble("Who co-chaired the council session?", [hit(cochaired, 0.6, n=1), hit(named, 0.4, n=2)],
+                      people=people)
+    assert answer.fact == "Kasım Cömert Tokayev ve İlham Aliyev"
+    assert [h.sentence.text for h in answer.cited] == [cochaired, named]

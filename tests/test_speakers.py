@@ -64,3 +64,16 @@ def test_a_question_naming_one_person_is_not_answered_by_another_persons_stateme
     hits = [Hit(sentences["Aliyev, "], 0.6, 0.5, 0.6, 1.0), Hit(sentences["Ayrıca, "], 0.5, 0.5, 0.5, 1.0)]
     answer = assemble(question, hits, person="Tokayev", speakers=speakers)
     assert answer.cited[0].sentence is sentences["Ayrıca, "]
+
+
+def test_where_a_speaker_made_his_remarks_is_the_event_he_spoke_at():
+    doc = parse_document("\n\n".join([
+        "date 2025-10-21 Haber",
+        "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü.",
+        "Toplantı sonrası düzenlenen basın toplantısında konuşan Cumhurbaşkanı Tokayev, ticaretin artacağını söyledi.",
+    ]) + "\n", "a.txt")
+    speakers = sentence_speakers(doc)
+    hits = [Hit(s, 0.3, 0.2, 0.3, 1.0) for s in reversed(doc.sentences)]
+    for question in ("Tokayev açıklamalarını hangi ortamda yaptı?", "Where did Tokayev make his remarks?"):
+        answer = assemble(question, hits, speaker="Tokayev", speakers=speakers)
+        assert answer.fact == "basın toplantısında", question
