@@ -45,6 +45,7 @@ _ASKS = [
                r"\bwhat (?:percentage|percent|share)\b|\bwhat (?:\w+ ){0,5}?(?:amount|volume|number|tonnage|figure)\b|"
                r"\bby how much\b|\bnumerical\b|\bin (?:million |billion |thousand )?(?:tons|tonnes|dollars|barrels)\b|"
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
+               r"\bhangi (?:tutar|rakam|meblağ)\w*|\bwhat(?:'s| is| was) the (?:\w+ )?target\b|"
                r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bfunding\b|\bfinanc\w*|"
                r"\bhow long did\b|\bne kadar sürdü|"
                r"\bbudget\b|"

@@ -261,3 +261,8 @@ def test_anniversaries_ask_for_an_ordinal():
     assert asked_kind("Ortak Bildiri hangi yıl dönümü vesilesiyle kabul edildi?") == ORDINAL
     assert asked_kind("How many years is that anniversary marking?") == ORDINAL
     assert asked_kind("Anlaşma hangi yıl imzalandı?") == DATE
+
+
+def test_a_target_or_a_sum_asks_for_a_quantity():
+    assert asked_kind("what's the trade target they agreed on?") == QUANTITY
+    assert asked_kind("Ticaretin hangi tutara yükselmesi hedefleniyor?") == QUANTITY
