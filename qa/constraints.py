@@ -157,6 +157,9 @@ def excluded_words(question: str) -> list[str]:
     return words
 
 
+_CHOICE = re.compile(r"\bor\b|\bveya\b|\byoksa\b|\bya da\b")
+
+
 def numbers_missing(question: str, sentence: str) -> list[str]:
     """Numbers of the question that the sentence does not state ("apart from the 15 agreements" sets 15 aside)."""
     cardinals, ordinals = question_numbers(_EXCLUDED.sub(" ", casefold_tr(question)))
@@ -168,7 +171,11 @@ def numbers_missing(question: str, sentence: str) -> list[str]:
         _ORDINALS[w] for w in stated if w in _ORDINALS
     }
     missing = [n for n in sorted(cardinals) if n not in stated]
-    missing += [f"{n}." for n in sorted(ordinals) if n not in stated_ordinals]
+    choices = len(ordinals) + bool(re.search(r"\b(?:first|ilk|birinci)\b", casefold_tr(question)))
+    offered = choices > 2 or (choices > 1 and _CHOICE.search(casefold_tr(question)))
+    # "The first, second or third session?" offers choices: one of them stated is enough.
+    if not (offered and ordinals & stated_ordinals):
+        missing += [f"{n}." for n in sorted(ordinals) if n not in stated_ordinals]
     return missing
 
 

@@ -266,3 +266,10 @@ def test_anniversaries_ask_for_an_ordinal():
 def test_a_target_or_a_sum_asks_for_a_quantity():
     assert asked_kind("what's the trade target they agreed on?") == QUANTITY
     assert asked_kind("Ticaretin hangi tutara yükselmesi hedefleniyor?") == QUANTITY
+
+
+def test_ordinals_offered_as_choices_need_one_of_them():
+    council = "Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti."
+    assert numbers_missing("Which session was it — the first, second, or third?", council) == []
+    assert numbers_missing("Which session was it — first, second, third?", council) == []
+    assert numbers_missing("Was it the third session?", council) == ["3."]
