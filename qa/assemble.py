@@ -391,6 +391,9 @@ def _covers(hit: Hit, best: Hit) -> bool:
     return not missing or (len(missing) == 1 and len(best.matched) > 2)
 
 
+_TIE = 0.95  # scores this close are a tie that the focus word breaks
+
+
 def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: float, person: str = "") -> list[Hit]:
     """"What did Tokayev say about X?": that speaker's statements first, when a close one exists.
 
@@ -401,6 +404,9 @@ def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: 
         return hits
     if speaker:
         said = [h for h in hits if speakers.get(h.sentence.id) == speaker and h.score >= ratio * hits[0].score]
+        # Of his statements scoring alike, the one with the question's most specific word.
+        close = [h for h in said if said and h.score >= _TIE * said[0].score]
+        said = sorted(close, key=lambda h: h.focus is False) + [h for h in said if h not in close]
     else:
         said = [h for h in hits if speakers.get(h.sentence.id, person) == person and h.score >= ratio * hits[0].score]
     return said + [h for h in hits if h not in said] if said else hits

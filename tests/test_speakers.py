@@ -77,3 +77,13 @@ def test_where_a_speaker_made_his_remarks_is_the_event_he_spoke_at():
     for question in ("Tokayev açıklamalarını hangi ortamda yaptı?", "Where did Tokayev make his remarks?"):
         answer = assemble(question, hits, speaker="Tokayev", speakers=speakers)
         assert answer.fact == "basın toplantısında", question
+
+
+def test_of_a_speakers_statements_scoring_alike_the_one_with_the_focus_word_answers():
+    doc = _document()
+    speakers = sentence_speakers(doc)
+    sentences = {s.text[:8]: s for s in doc.sentences}
+    hits = [Hit(sentences["Toplantı"], 0.50, 0.5, 0.5, 1.0, False),
+            Hit(sentences["Ayrıca, "], 0.49, 0.5, 0.5, 1.0, True)]
+    answer = assemble("Tokayev koridor hakkında ne söyledi?", hits, speaker="Tokayev", speakers=speakers)
+    assert answer.cited[0].sentence is sentences["Ayrıca, "]
