@@ -35,6 +35,7 @@ from qa.questions import (
     LIST,
     ORDINAL,
     ORGANISATION,
+    PARTIES,
     PERSON,
     PLACE,
     POSITION,
@@ -52,6 +53,9 @@ from qa.questions import (
     other_names,
     rank_facts,
     titled_names,
+)
+from qa.questions import (
+    is_place_word as _is_place_word,
 )
 from qa.retrieve import Hit
 
@@ -174,7 +178,8 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str], people: Map
     if kind in (PERSON, PLACE):
         # "Aliyev ... kime?" is not answered by "İlham Aliyev"; "Tokayev kimdir?" is
         # answered by the title that introduces him ("Kazakistan Cumhurbaşkanı ...").
-        fresh = [f for f in facts if not asked_words & _words(f.text)]
+        # The kind of place asked for ("hangi denizi") is no repetition of it ("Hazar Denizi").
+        fresh = [f for f in facts if not {w for w in asked_words & _words(f.text) if not _is_place_word(w)}]
         if not fresh and kind == PERSON and len(content_tokens(question)) <= 2:
             fresh = [f for f in titled_names(hit.sentence.text) if asked_words & _words(f.text)]
         facts = fresh
@@ -185,6 +190,12 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str], people: Map
         facts = [f for f in facts if is_absolute_date(f.text)]
     if kind == DATE and asks_for_a_year(question):
         facts = [f for f in facts if names_a_year(f.text)]
+    if kind == PARTIES:
+        # Of several "X arasında", the one nearest the question's words ("... anlaşması imzalandı").
+        stems = set(analyze(question))
+        text = hit.sentence.text
+        places = [m.start() for m in re.finditer(r"[^\W\d_]+", text) if set(analyze(m.group())) & stems]
+        return min(facts, key=lambda f: min((abs(p - f.end) for p in places), default=0), default=None)
     facts = rank_facts(facts, hit.sentence.text, set(analyze(question)), question)
     if kind == PERSON and FULL_NAME.search(asked):
         facts.sort(key=lambda f: -len(f.text.split()))

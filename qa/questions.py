@@ -19,8 +19,12 @@ LIST = "list"
 ORGANISATION = "organisation"
 POSITION = "position"
 EVENT = "event"
+PARTIES = "parties"
 
 _ASKS = [
+    # "Anlaşmalar hangi taraflar arasında imzalandı?": the phrase before "arasında".
+    (PARTIES, r"\bhangi (?:\w+ )?(?:taraf|kurum|ülke|hükümet|kuruluş)\w* arasında|\bbetween (?:which|whom|what)\b|"
+              r"\bwhich parties\b|\bwho were the parties\b|\bkimler arasında\b"),
     (ORDINAL, r"\bkaçıncı|\bwhich (?:anniversary|session|edition)\b|\bwhat anniversary\b|\bhangi yıl ?dönümü|"
               r"\bhow many years\b.{0,40}\banniversary|\banniversary\b.{0,40}\bhow many years\b|"
               r"\bwhich (?:meeting|summit) of\b"),
@@ -87,6 +91,8 @@ _ENUMERATION = re.compile(rf"{_ITEM}(?:,\s+{_ITEM}){{2,}}(?:,?\s+(?:ve|ile|and)\
 _EVENT_PHRASE = re.compile(
     r"(?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+){1,6}(?:\d+\.\s+)?(?:Toplantı|Zirve|Konsey|Forum|Kongre|Konferans)\w*(?:['’]\w+)?|"
     r"\b[a-zçğıöşü]+\s+(?:toplantısı|zirvesi|töreni|forumu)\w*")
+# "iki ülke hükümetleri arasında": up to three words before "arasında".
+_BETWEEN = re.compile(r"(?:[^\W\d_][\w'’-]*\s+){1,3}arasında\b")
 _ORDINAL_PHRASE = re.compile(r"(?<![\d.])\d{1,3}\.\s+[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ABSOLUTE_DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|"
@@ -132,6 +138,11 @@ class Fact:
 
 
 _RATE = re.compile(r"yüzde|oran|percent|rate|art(?:tı|ış|ar)|grow|increase|rise|rose|büyü")
+
+
+def is_place_word(word: str) -> bool:
+    """A word naming a kind of place ("denizi", "sarayı", "city"), not a place."""
+    return casefold_tr(word).startswith(_PLACE_WORDS)
 
 
 def rank_facts(facts: list[Fact], sentence: str, question_stems: set[str], question: str = "") -> list[Fact]:
@@ -205,6 +216,8 @@ def find_facts(sentence: str, kind: str) -> list[Fact]:
         return positions(sentence)
     elif kind == EVENT:
         matches = _EVENT_PHRASE.finditer(sentence)
+    elif kind == PARTIES:
+        matches = _BETWEEN.finditer(sentence)
     elif kind == PLACE:
         # A place: a place word or a locative/dative/ablative suffix on the name, or
         # a spatial word after it ("Azerbaycan üzerinden"); "Kazakistan-Azerbaycan

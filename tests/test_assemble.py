@@ -426,3 +426,16 @@ def test_who_did_what_the_leaders_did_is_the_leaders_named_where_introduced():
                       people=people)
     assert answer.fact == "Kasım Cömert Tokayev ve İlham Aliyev"
     assert [h.sentence.text for h in answer.cited] == [cochaired, named]
+
+
+def test_between_which_parties_is_the_between_phrase_nearest_the_question_words():
+    opening = ("Tokayev ile Aliyev arasında Akorda'da başlayan görüşmelerde, iki ülke hükümetleri arasında enerji "
+               "ve sağlık alanlarında 15 işbirliği anlaşması imzalandı.")
+    answer = assemble("15 anlaşma hangi taraflar arasında imzalandı?", [hit(opening, 0.6, n=1)])
+    assert answer.fact == "iki ülke hükümetleri arasında"
+
+
+def test_the_kind_of_place_asked_for_is_no_repetition_of_the_place():
+    corridor = "Tokayev, Hazar Denizi geçişli Trans Hazar Koridoru'nun öncelik olduğunu söyledi."
+    assert assemble("Söz konusu taşımacılık hattı hangi denizi aşıyor?", [hit(corridor, 0.6, n=1)]).fact == \
+        "Hazar Denizi"

@@ -26,6 +26,7 @@ from qa.questions import (
     LIST,
     ORDINAL,
     ORGANISATION,
+    PARTIES,
     PERSON,
     PLACE,
     POSITION,
@@ -273,3 +274,10 @@ def test_ordinals_offered_as_choices_need_one_of_them():
     assert numbers_missing("Which session was it — the first, second, or third?", council) == []
     assert numbers_missing("Which session was it — first, second, third?", council) == []
     assert numbers_missing("Was it the third session?", council) == ["3."]
+
+
+def test_between_which_parties():
+    assert asked_kind("Anlaşmalar hangi taraflar arasında imzalandı?") == PARTIES
+    assert asked_kind("Between which parties were the deals concluded?") == PARTIES
+    assert [f.text for f in find_facts("İki ülke hükümetleri arasında anlaşma imzalandı.", PARTIES)] == \
+        ["İki ülke hükümetleri arasında"]
