@@ -37,6 +37,8 @@ TURKISH_STOPWORDS = frozenset(
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
+    etkinlik etkinlikle etkinlikte etkinliği olay olayla olayı tür türde türden türü biçim biçimde şekil şekilde
+    format formatta
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -50,7 +52,7 @@ ENGLISH_STOPWORDS = frozenset(
     told describe described call called regarding concerning via through during between among
     against per towards toward within without besides except apart aside else
     st nd rd th co total last ago along across over upon title position abbreviation acronym
-    list give explain summarise summarize briefly please
+    list give explain summarise summarize briefly please kind sort type event
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

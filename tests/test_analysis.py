@@ -41,3 +41,9 @@ def test_typed_without_turkish_letters():
     assert fold_ascii("çığır öşü") == "cigir osu"
     assert lacks_turkish_letters("Kac anlasma?") and not lacks_turkish_letters("Kaç anlaşma?")
     assert asked_kind("Kac anlasma imzalandi?") == QUANTITY
+
+
+def test_generic_kinds_of_things_are_no_topic():
+    # "hangi etkinlikle", "what kind of event": the answer's type, not what the question is about.
+    assert content_tokens("Görüşmeler hangi etkinlikle başladı?") == ["görüşmeler", "başladı"]
+    assert content_tokens("What kind of event opened the talks?") == ["opened", "talks"]
