@@ -476,6 +476,8 @@ _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
 _REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|söyledi|belirtti|açıkladı|bildirdi|kaydetti|"
                             r"vurguladı|aktardı)")
 _ASKS_WHEN_SAID = re.compile(r"\b(?:announc|sa(?:y|id)|stat|declar|told|duyur|soyle|acikla|belirt|bildir)\w*")
+_YES_NO = re.compile(r"^\s*(?:is|was|were|are|did|does|do|has|have|had)\b|"
+                     r"\b(?:mı|mi|mu|mü)(?:ydı|ydi|ydu|ydü|dır|dir|dur|dür)?\b", re.IGNORECASE)
 _ASKS_CONCLUSION = re.compile(r"\bconclu\w*|\bclosing\b|\bfinal (?:part|section|paragraph)\b|\bsums? up\b|"
                              r"\b(?:haberin|yazının|makalenin|metnin) sonunda\b|\bat the end\b|"
                              r"\bsummar\w*|\bwraps? up\b|\bsonuç bölüm\w*|\bson bölüm\w*|\bson paragraf\w*|"
@@ -586,7 +588,8 @@ def assemble(
     if counted and counted in alien and not unit_words([counted]):
         return _abstain(f"asks how many {counted}; the article never mentions any")
     conflict = ordinal_conflict(question, [h.sentence.text for h in body], alternatives)
-    if conflict:
+    # "Was this the first session?" is answered by the sentence naming the second.
+    if conflict and not _YES_NO.search(question):
         return _abstain(f"asks about {conflict}; the article only has another one")
     if unsupported_names and top.dense < evidence.name_override_dense:
         return _abstain(f"the article does not mention {', '.join(unsupported_names)}")

@@ -43,6 +43,7 @@ RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"(?:l[ae]n|nan|nen|d[ıiuü]ğ[ıiuü]\w*|t[ıiuü]ğ[ıiuü]\w*|[ae]c[ae]k\w*)$")
+_ASKING_VERB = re.compile(r"nitelendir|tanımla|tarif|betimle|adlandır|characteri[sz]|describ|portray|depict")
 _INTERROGATIVE = re.compile(r"\b(?:what|what's|which|who|whom|whose|when|where|why|how|ne|neler|neyi|nedir|neydi|"
                             r"kim|kimi|hangi|nerede|neden|niçin|nasıl|kaç)\b")
 # Pronouns that point back into the conversation ("What did he announce?").
@@ -228,6 +229,8 @@ class Engine:
         set_aside = set(excluded_words(question))
         words = [w for w in content_tokens(question) if w not in set_aside]
         alternatives, alien = self.vocabulary.match(words, foreign=english)
+        # "nasıl nitelendiriyor", "how does he characterise": the asking, not a topic the article lacks.
+        alien = tuple(w for w in alien if not _ASKING_VERB.match(w))
         # "fifteen deals" is "15 anlaşma": a spelt-out number is known by its digits.
         numbers = {w: spelt_number(w) for w in words if spelt_number(w)}
         alternatives = {**alternatives, **{w: [n] for w, n in numbers.items()}}

@@ -439,3 +439,11 @@ def test_the_kind_of_place_asked_for_is_no_repetition_of_the_place():
     corridor = "Tokayev, Hazar Denizi geçişli Trans Hazar Koridoru'nun öncelik olduğunu söyledi."
     assert assemble("Söz konusu taşımacılık hattı hangi denizi aşıyor?", [hit(corridor, 0.6, n=1)]).fact == \
         "Hazar Denizi"
+
+
+def test_a_yes_no_question_about_another_ordinal_is_answered_by_the_one_stated():
+    council = [hit("Liderler Yüksek Konseyinin 2. Toplantısı'na eş başkanlık etti.", 0.6, n=1)]
+    meeting = {"session": ["toplantısı"]}
+    assert not assemble("Was this the first session of the council?", council, alternatives=meeting).abstained
+    assert not assemble("Bu, konseyin ilk toplantısı mıydı?", council).abstained
+    assert assemble("Where was the first session of the council held?", council, alternatives=meeting).abstained

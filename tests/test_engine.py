@@ -89,6 +89,11 @@ def test_it_points_back_and_an_own_question_word_keeps_its_own_kind(engine):
     assert not plan.abstained and "artırmayı" in plan.citations[0].text
 
 
+def test_a_verb_of_describing_is_no_word_the_article_lacks(engine):
+    result = engine.answer("Haberde Tokayev Azerbaycan'ı nasıl nitelendiriyor?")
+    assert not result.abstained and "stratejik ortağıdır" in result.citations[0].text
+
+
 def test_a_pronoun_points_at_the_previous_answer(engine):
     result = engine.answer("And who did he hold talks with?", history=["Who is the president of Kazakhstan?"])
     assert result.fact == "İlham Aliyev"
