@@ -80,7 +80,7 @@ _ASKS_EXPANSION = re.compile(r"açılım|\bstands? for\b|\babbreviat|\bkısaltma
 _ASKS_MEANING = re.compile(
     r"\bwhat (?:does|did|do) .{0,80}\b(?:show|mean|signify|indicate|demonstrate|prove|symboli[sz]e|reflect)\b|"
     r"\bwhy\b.{0,80}\b(?:matter\w*|important|significant|meaningful|sign|signal|indicator)\b|\bsignifican\w+|"
-    r"\bneyi? göster(?:iyor|di|ir)|\bneyin (?:göstergesi|kanıtı|işareti)|\bne anlama|\bne ifade|\bönem(?:i|li)\b|"
+    r"\bneyi? göster(?:iyor|di|ir)|\bneyin (?:göstergesi|kanıtı|işareti)|\bne anlama|\bne ifade|\bönem(?:i|li)\w*|"
     r"\banlamlı\w*|"
     r"\bneye işaret")
 _ASKS_REFERENT = re.compile(
@@ -445,6 +445,17 @@ def _speech_setting(question: str, speaker: str, speakers: Mapping[str, str],
 _SPOKE_AT = re.compile(r"\s+(?:konuşan|konuştu|yaptığı açıklama|açıklama yapan|düzenlediği)")
 
 
+def _unnamed_speaker(top: Hit, hits: list[Hit], speakers: Mapping[str, str]) -> tuple[Hit, str] | None:
+    """For a best sentence whose speaker it does not name: a retrieved statement of his that does."""
+    speaker = speakers.get(top.sentence.id, "")
+    if not speaker or speaker in top.sentence.text or find_facts(top.sentence.text, PERSON):
+        return None
+    for hit in hits:
+        if hit is not top and speakers.get(hit.sentence.id) == speaker and speaker in hit.sentence.text:
+            return hit, speaker
+    return None
+
+
 def _leaders_named(top: Hit, hits: list[Hit], people: Mapping[str, str]) -> tuple[Hit, list[Fact]] | None:
     """For a best sentence about "Liderler": a retrieved sentence naming the leaders by title, and their names."""
     if len(people) < 2 or not resolve_leaders(top.sentence.text, "x"):
@@ -612,6 +623,11 @@ def assemble(
         primary, fact = max(found, key=lambda pair: len(pair[1].text.split()))
     elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
         primary, fact = titled
+    elif kind == PERSON and (said := _unnamed_speaker(top, body, speakers or {})):
+        # "Who shared the figures?" - "Ayrıca, ... bilgisini paylaştı.": the speaker, named where he began.
+        named_hit, name = said
+        return Assembled(f"{name} [2]\n\n{top.sentence.text} [1]\n\n{named_hit.sentence.text} [2]",
+                         [top, named_hit], False, name)
     elif kind == PERSON and (named := _leaders_named(top, body, people or {})):
         # "Who co-chaired the council?" - "Liderler ... eş başkanlık etti.": the leaders, named where introduced.
         lead = " ve ".join(f.text for f in named[1])

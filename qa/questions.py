@@ -63,7 +63,8 @@ _ASKS = [
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"
              r"\bfull name\b(?! of the (?:treaty|agreement|accord|council|corridor|pipeline|declaration|document))|"
              # "Antlaşmanın tam adı" is the treaty's name, not a person's.
-             r"^(?!.*(?:anlaşma|antlaşma|bildiri|konsey|koridor|hatt|proje|boru)\w*\s+tam adı).*\btam adı\b"),
+             r"^(?!.*(?:anlaşma|antlaşma|bildiri|konsey|koridor|hatt|proje|boru)\w*\s+tam adı).*\btam adı\b|"
+             r"\b(?:başkanının|liderinin|bakanının|cumhurbaşkanının) (?:tam )?adı\b"),
     (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
             r"\bwhich (?:\w+ )?(?:city|cities|country|countries|towns?|ports?)\b|"

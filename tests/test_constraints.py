@@ -281,3 +281,8 @@ def test_between_which_parties():
     assert asked_kind("Between which parties were the deals concluded?") == PARTIES
     assert [f.text for f in find_facts("İki ülke hükümetleri arasında anlaşma imzalandı.", PARTIES)] == \
         ["İki ülke hükümetleri arasında"]
+
+
+def test_the_name_of_a_head_of_state_asks_for_a_person():
+    assert asked_kind("Görüşmelere katılan Azeri devlet başkanının adı ne?") == PERSON
+    assert asked_kind("Anlaşmanın adı ne?") != PERSON

@@ -87,3 +87,13 @@ def test_of_a_speakers_statements_scoring_alike_the_one_with_the_focus_word_answ
             Hit(sentences["Ayrıca, "], 0.49, 0.5, 0.5, 1.0, True)]
     answer = assemble("Tokayev koridor hakkında ne söyledi?", hits, speaker="Tokayev", speakers=speakers)
     assert answer.cited[0].sentence is sentences["Ayrıca, "]
+
+
+def test_who_said_an_unnamed_statement_is_its_speaker_named_where_he_began():
+    doc = _document()
+    speakers = sentence_speakers(doc)
+    sentences = {s.text[:8]: s for s in doc.sentences}
+    hits = [Hit(sentences["Ayrıca, "], 0.6, 0.5, 0.6, 1.0), Hit(sentences["Toplantı"], 0.4, 0.5, 0.5, 1.0)]
+    answer = assemble("Who pointed to the corridor as a priority?", hits, speakers=speakers)
+    assert answer.fact == "Tokayev"
+    assert [h.sentence for h in answer.cited] == [sentences["Ayrıca, "], sentences["Toplantı"]]
