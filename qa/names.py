@@ -40,6 +40,8 @@ FOREIGN_NAME_MATCH = 0.75
 # "shipment" -> "sevkiyatı" (0.45) passes, "talks" -> "anlaşma" (polysemy) does not.
 LEXICON_SIMILARITY = 0.4
 LEXICON_SIMILARITY_SOLE = 0.2
+# An English word's closest corpus word by the encoder, this close and closer than the lexicon's, counts too.
+ENCODER_OVER_LEXICON = 0.55
 # A word that describes one corpus word (a hypernym, a word of its definition) stands for it at this.
 DESCRIPTION_SIMILARITY = 0.3
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'’-]+")
@@ -213,6 +215,11 @@ class Vocabulary:
             # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]
+            top = self.words[best[0]]
+            if (foreign and lexical and top not in close and row[best[0]] >= ENCODER_OVER_LEXICON
+                    and row[best[0]] > max(row[self._word_position[w]] for w in lexical)):
+                # "deals": the lexicon offers "ticaret" (0.54), the encoder prefers "anlaşma" (0.58).
+                close.insert(0, top)
             close += [n for n in names if n not in close]
             # "radioactive" describes "uranyum" (its definition says so): the one thing it stands for here.
             # A unit ("monetary" -> "dolara") is what a quantity is asked in, not what it is about.

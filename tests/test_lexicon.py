@@ -143,3 +143,18 @@ def test_a_describing_word_does_not_stand_for_a_unit():
     found = restrict([["dolar"]], {}, {"dolara"}, {0: ["monetary"]})
     alternatives, _ = Vocabulary([document], FaintEncoder(0.5), found).match(["monetary"], foreign=True)
     assert "monetary" not in alternatives
+
+
+def test_the_encoders_closest_word_counts_when_it_beats_the_lexicons():
+    document = parse_document("date 2025-10-21 Haber\n\n15 anlaşma ve ticaret konuşuldu.\n", "a.txt")
+    found = {"en": {"deal": ["ticaret"]}, "tr": {}}
+
+    class Encoder:
+        """"deals" is 0.58 like "anlaşma", 0.54 like "ticaret"."""
+
+        def encode_queries(self, texts):
+            table = {"deals": [0.58, 0.54, 0.5], "Deals": [0.0, 0.0, 0.1], "anlaşma": [1, 0, 0], "ticaret": [0, 1, 0]}
+            return np.array([table.get(t, [0, 0, 1]) for t in texts], dtype=np.float32)
+
+    alternatives, _ = Vocabulary([document], Encoder(), found).match(["deals"], foreign=True)
+    assert alternatives["deals"][:2] == ["anlaşma", "ticaret"]
