@@ -413,14 +413,19 @@ def _said_by(speaker: str, speakers: Mapping[str, str], hits: list[Hit], ratio: 
     """
     if not hits or not (speaker or person):
         return hits
-    if speaker:
-        said = [h for h in hits if speakers.get(h.sentence.id) == speaker and h.score >= ratio * hits[0].score]
+    # Asked about his words: his statements. Naming him only: anything but someone else's.
+    owner, unspoken = (speaker, "") if speaker else (person, person)
+    said = [h for h in hits
+            if speakers.get(h.sentence.id, unspoken) == owner and h.score >= ratio * hits[0].score]
+    if speaker and said:
         # Of his statements scoring alike, the one with the question's most specific word.
-        close = [h for h in said if said and h.score >= _TIE * said[0].score]
+        close = [h for h in said if h.score >= _TIE * said[0].score]
         said = sorted(close, key=lambda h: h.focus is False) + [h for h in said if h not in close]
-    else:
-        said = [h for h in hits if speakers.get(h.sentence.id, person) == person and h.score >= ratio * hits[0].score]
-    return said + [h for h in hits if h not in said] if said else hits
+    return _put_first(said, hits)
+
+
+def _put_first(chosen: list[Hit], hits: list[Hit]) -> list[Hit]:
+    return chosen + [h for h in hits if h not in chosen]
 
 
 # "Tokayev açıklamalarını hangi ortamda yaptı?", "Where did Tokayev make his remarks?": the event he spoke at.
@@ -456,14 +461,14 @@ def _unnamed_speaker(top: Hit, hits: list[Hit], speakers: Mapping[str, str]) -> 
     return None
 
 
-def _leaders_named(top: Hit, hits: list[Hit], people: Mapping[str, str]) -> tuple[Hit, list[Fact]] | None:
+def _leaders_named(top: Hit, hits: list[Hit], people: Mapping[str, str]) -> tuple[Hit, str] | None:
     """For a best sentence about "Liderler": a retrieved sentence naming the leaders by title, and their names."""
     if len(people) < 2 or not resolve_leaders(top.sentence.text, "x"):
         return None
     for hit in hits:
-        names = [f for f in find_facts(hit.sentence.text, PERSON) if any(p in f.text for p in people)]
+        names = [f.text for f in find_facts(hit.sentence.text, PERSON) if any(p in f.text for p in people)]
         if len(names) >= 2:
-            return hit, names[:2]
+            return hit, " ve ".join(names[:2])
     return None
 
 
@@ -568,8 +573,8 @@ def assemble(
     body = _said_by(speaker, speakers or {}, body, evidence.name_ratio, person)
     if closing and _ASKS_CONCLUSION.search(casefold_tr(question)):
         # "How does the piece sum up ...?", "sonuç bölümünde": the closing section's sentences first.
-        last = [h for h in body if h.sentence.id in closing and h.score >= evidence.name_ratio * body[0].score]
-        body = last + [h for h in body if h not in last]
+        body = _put_first([h for h in body if h.sentence.id in closing
+                           and h.score >= evidence.name_ratio * body[0].score], body)
     top = body[0]
     if kind == DATE and is_about_the_document(question):
         return _document_date(question, top, date_hit, document_date, foreign, evidence)
@@ -623,16 +628,13 @@ def assemble(
         primary, fact = max(found, key=lambda pair: len(pair[1].text.split()))
     elif kind == PERSON and (titled := _titled_person(question, body, evidence.title_ratio * top.score)):
         primary, fact = titled
-    elif kind == PERSON and (said := _unnamed_speaker(top, body, speakers or {})):
-        # "Who shared the figures?" - "Ayrıca, ... bilgisini paylaştı.": the speaker, named where he began.
-        named_hit, name = said
-        return Assembled(f"{name} [2]\n\n{top.sentence.text} [1]\n\n{named_hit.sentence.text} [2]",
-                         [top, named_hit], False, name)
-    elif kind == PERSON and (named := _leaders_named(top, body, people or {})):
-        # "Who co-chaired the council?" - "Liderler ... eş başkanlık etti.": the leaders, named where introduced.
-        lead = " ve ".join(f.text for f in named[1])
-        return Assembled(f"{lead} [2]\n\n{top.sentence.text} [1]\n\n{named[0].sentence.text} [2]",
-                         [top, named[0]], False, lead)
+    elif kind == PERSON and (named := _unnamed_speaker(top, body, speakers or {})
+                             or _leaders_named(top, body, people or {})):
+        # "Who shared the figures?" - "Ayrıca, ... paylaştı.", "Who co-chaired?" - "Liderler ... etti.":
+        # the people the best sentence does not name, named by another retrieved sentence; both cited.
+        named_hit, lead = named
+        return Assembled(f"{lead} [2]\n\n{top.sentence.text} [1]\n\n{named_hit.sentence.text} [2]",
+                         [top, named_hit], False, lead)
     elif kind:
         folded = fold_ascii(casefold_tr(question))
         # Numbers and dates are everywhere: only the best sentences may give them.
