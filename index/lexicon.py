@@ -17,6 +17,7 @@ The engine still checks each candidate against the encoder.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -42,7 +43,8 @@ _HYPERNYM = re.compile(r"<SR>([^<]+)<TYPE>HYPERNYM</TYPE></SR>")
 _DEFINITION = re.compile(r"<DEF>([^<]*)</DEF>")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Bump when what the lexicon holds changes: indexes built with an older one are rebuilt.
-LEXICON_VERSION = 2
+LEXICON_VERSION = 3
+GLOSSARY = Path(__file__).with_name("glossary.tsv")
 
 Lexicon = dict[str, dict[str, list[str]]]
 
@@ -58,11 +60,17 @@ def _turkish_stemmer() -> Stemmer.Stemmer:
 
 
 def source() -> str | None:
-    """The lexicon's origin and version ("NlpToolkit-WordNet 1.0.26, lexicon 2"), None when not installed."""
+    """The lexicon's origin and version ("NlpToolkit-WordNet 1.0.26, lexicon 3"), None when not installed."""
     try:
         return f"{PACKAGE} {metadata.version(PACKAGE)}, lexicon {LEXICON_VERSION}"
     except metadata.PackageNotFoundError:
         return None
+
+
+@lru_cache(maxsize=1)
+def glossary_version() -> str:
+    """A digest of the glossary's text: an index built with another glossary is stale."""
+    return hashlib.sha256(GLOSSARY.read_bytes()).hexdigest()[:12]
 
 
 def english_key(word: str) -> str:
@@ -150,13 +158,16 @@ def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
         english, key = lexicon.get("en", {}), english_key(word)
         # A verb and its noun are one thing to ask about: "shipped" also as "shipment".
         return list(dict.fromkeys([*english.get(key, ()), *english.get(key + "ment", ())]))
-    turkish = lexicon.get("tr", {})
-    # The longest literal the word begins: "merasimi" -> "merasim"; a final consonant
-    # softens before a vowel suffix, so "dayanağı" begins "dayanak" too.
+    return _longest_literal(lexicon.get("tr", {}), word)
+
+
+def _longest_literal(table: dict[str, list[str]], word: str) -> list[str]:
+    """The entry of the longest literal the word begins: "merasimi" -> "merasim"; a final
+    consonant softens before a vowel suffix, so "dayanağı" begins "dayanak" too."""
     for end in range(len(word), max(MIN_LITERAL, len(word) - MAX_SUFFIX) - 1, -1):
         for literal in (word[:end], word[:end - 1] + _HARD.get(word[end - 1], word[end - 1])):
-            if literal in turkish:
-                return list(turkish[literal])
+            if literal in table:
+                return list(table[literal])
     return []
 
 
@@ -166,6 +177,36 @@ def describes(lexicon: Lexicon, word: str) -> list[str]:
     Only English: KeNet's Turkish definitions proved too loose ("hastane" described "sağlık").
     """
     return list(lexicon.get("en_broader", {}).get(english_key(word), ()))
+
+
+def glossed(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
+    """Corpus words the hand-kept glossary gives for ``word`` ("exchange" -> "alışverişinde")."""
+    if foreign:
+        return list(lexicon.get("glossary_en", {}).get(english_key(word), ()))
+    return _longest_literal(lexicon.get("glossary_tr", {}), word)
+
+
+def read_glossary(path: Path = GLOSSARY) -> list[tuple[str, str, list[str]]]:
+    """The glossary's entries: (language, question word, Turkish words)."""
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        language, word, targets = line.split("\t")
+        entries.append((language, casefold_tr(word), [t.strip() for t in targets.split(";") if t.strip()]))
+    return entries
+
+
+def restrict_glossary(entries: list[tuple[str, str, list[str]]], corpus_words: set[str]) -> Lexicon:
+    """The glossary entries that lead to ``corpus_words``, keyed as :func:`glossed` looks them up."""
+    corpus_forms = corpus_reacher(corpus_words)
+    tables: dict[str, dict[str, set[str]]] = {"glossary_en": defaultdict(set), "glossary_tr": defaultdict(set)}
+    for language, word, targets in entries:
+        reached = {w for target in targets for w in corpus_forms(target)}
+        if reached:
+            key = english_key(word) if language == "en" else word
+            tables[f"glossary_{language}"][key].update(reached)
+    return {name: {k: sorted(v) for k, v in sorted(table.items())} for name, table in tables.items()}
 
 
 def _data_folder() -> Path | None:
@@ -242,10 +283,11 @@ def corpus_lexicon(documents: list[Document]) -> Lexicon:
     words = content_words(document_texts(documents))
     corpus_forms = corpus_reacher(words)
     synsets, english, broader = read_wordnet(keep=lambda literals: any(corpus_forms(lit) for lit in literals))
+    glossary = restrict_glossary(read_glossary(), words)
     if not synsets:
-        return {"en": {}, "tr": {}}
-    return restrict(synsets, english, words, broader)
+        return {"en": {}, "tr": {}, **glossary}
+    return {**restrict(synsets, english, words, broader), **glossary}
 
 
-__all__ = ["Lexicon", "corpus_lexicon", "describes", "document_texts", "english_key", "lookup", "reaches", "restrict",
-           "source"]
+__all__ = ["Lexicon", "corpus_lexicon", "describes", "document_texts", "english_key", "glossed", "lookup", "reaches",
+           "read_glossary", "restrict", "restrict_glossary", "source"]

@@ -179,8 +179,10 @@ def build_index(
         "model": model,
         "faiss_version": faiss.__version__,
         "units": units_signature(),
-        "lexicon": {"source": wordnet.source(), "english": len(lexicon["en"]), "turkish": len(lexicon["tr"]),
-                    "describing": len(lexicon.get("en_broader", {}))},
+        "lexicon": {"source": wordnet.source(), "glossary": wordnet.glossary_version(),
+                    "english": len(lexicon["en"]), "turkish": len(lexicon["tr"]),
+                    "describing": len(lexicon.get("en_broader", {})),
+                    "glossary_entries": len(lexicon.get("glossary_en", {})) + len(lexicon.get("glossary_tr", {}))},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
         "sources": [
@@ -227,6 +229,11 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
             f"the index in {folder} was built with another lexicon "
             f"({manifest.get('lexicon', {}).get('source')}, now {wordnet.source()}); "
             f"rebuild with `qa index build --out {folder}`"
+        )
+    if manifest["lexicon"].get("glossary") != wordnet.glossary_version():
+        raise StaleIndexError(
+            f"the index in {folder} was built with another glossary ({manifest['lexicon'].get('glossary')}, "
+            f"now {wordnet.glossary_version()}); rebuild with `qa index build --out {folder}`"
         )
     blobs = {}
     for key in ("records", "vectors", "lexicon"):

@@ -23,7 +23,7 @@ from index.analysis import (
     tokenize,
 )
 from index.documents import Document
-from index.lexicon import Lexicon, describes, document_texts, lookup
+from index.lexicon import Lexicon, describes, document_texts, glossed, lookup
 from qa.constraints import unit_words
 
 NAME_SIMILARITY = 0.6
@@ -191,15 +191,18 @@ class Vocabulary:
         have neither, nor a corpus word WORD_SIMILARITY close.
         """
         unknown = [w for w in dict.fromkeys(words) if not w[0].isdigit() and not self.known_verbatim(w)]
+        # A word spelt like a corpus word may still mean another ("transformer" is not "Trans Hazar").
+        glossary = {w: found for w in dict.fromkeys(words) if w not in unknown and not w[0].isdigit()
+                    and (found := [g for g in glossed(self.lexicon, w, foreign) if g in self._word_position])}
         if not unknown or self.word_vectors is None or not len(self.word_vectors):
-            return {}, tuple(unknown)
+            return glossary, tuple(unknown)
         # Casefolded as Turkish, an English "Interstate" became "ınterstate".
         spelt = [w.replace("ı", "i") for w in unknown] if foreign else unknown
         # One encoder call: the words, and for a foreign question the words capitalised as names.
         titled = [w[:1].upper() + w[1:] for w in spelt] if foreign else []
         vectors = self.encoder.encode_queries(spelt + titled)
         sims = vectors[:len(spelt)] @ self.word_vectors.T
-        alternatives, alien = {}, []
+        alternatives, alien = dict(glossary), []
         threshold = FOREIGN_TRANSLATION_SIMILARITY if foreign else TRANSLATION_SIMILARITY
         spelt_as_names = self._as_names(vectors[len(spelt):]) if foreign else [[] for _ in unknown]
         for word, row, names in zip(unknown, sims, spelt_as_names, strict=True):
@@ -215,6 +218,9 @@ class Vocabulary:
             # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]
+            # The glossary is kept by hand for news vocabulary: no polysemy to guard against.
+            glossary = [w for w in glossed(self.lexicon, word, foreign) if w in self._word_position]
+            close += [w for w in glossary if w not in close]
             top = self.words[best[0]]
             if (foreign and lexical and top not in close and row[best[0]] >= ENCODER_OVER_LEXICON
                     and row[best[0]] > max(row[self._word_position[w]] for w in lexical)):
@@ -228,6 +234,6 @@ class Vocabulary:
             close += described
             if close:
                 alternatives[word] = close
-            if row[best[0]] < WORD_SIMILARITY and not lexical and not names and not described:
+            if row[best[0]] < WORD_SIMILARITY and not lexical and not names and not described and not glossary:
                 alien.append(word)
         return alternatives, tuple(alien)

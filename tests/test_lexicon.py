@@ -158,3 +158,33 @@ def test_the_encoders_closest_word_counts_when_it_beats_the_lexicons():
 
     alternatives, _ = Vocabulary([document], Encoder(), found).match(["deals"], foreign=True)
     assert alternatives["deals"][:2] == ["anlaşma", "ticaret"]
+
+
+def test_the_glossary_file_parses_and_its_entries_are_dictionary_forms(tmp_path):
+    entries = lexicon.read_glossary()
+    assert len(entries) > 100
+    assert ("en", "exchange", ["alışveriş", "değişim", "mübadele"]) in entries
+    assert {language for language, _, _ in entries} == {"en", "tr"}
+    path = tmp_path / "glossary.tsv"
+    path.write_text("# a comment\n\nen\tTreaty\tanlaşma; antlaşma\n", encoding="utf-8")
+    assert lexicon.read_glossary(path) == [("en", "treaty", ["anlaşma", "antlaşma"])]
+
+
+def test_the_glossary_keeps_the_entries_that_reach_the_corpus():
+    entries = [("en", "exchange", ["alışveriş"]), ("en", "transformer", ["trafo"]), ("tr", "nükleer", ["uranyum"]),
+               ("en", "shipyard", ["tersane"])]
+    found = lexicon.restrict_glossary(entries, {"alışverişinde", "trafo", "uranyum"})
+    assert lexicon.glossed(found, "exchanged", foreign=True) == ["alışverişinde"]  # by the English stem
+    assert lexicon.glossed(found, "nükleer", foreign=False) == ["uranyum"]
+    assert lexicon.glossed(found, "nükleerden", foreign=False) == ["uranyum"]  # a suffixed Turkish word
+    assert lexicon.glossed(found, "shipyard", foreign=True) == []  # "tersane" is not in the corpus
+
+
+def test_a_glossary_word_stands_for_its_corpus_word_without_the_encoders_agreement():
+    document = parse_document("date 2025-10-21 Haber\n\nOrtak trafo üretimi ve Trans Hazar hattı.\n", "a.txt")
+    found = lexicon.restrict_glossary([("en", "transformer", ["trafo"])], {"trafo"})
+    alternatives, alien = Vocabulary([document], FarEncoder(), found).match(["transformers"], foreign=True)
+    # "transformers" begins like "Trans Hazar", yet the glossary says what it is.
+    assert alternatives == {"transformers": ["trafo"]} and alien == ()
+    alternatives, _ = Vocabulary([document], FarEncoder(), {}).match(["transformers"], foreign=True)
+    assert alternatives == {}
