@@ -58,6 +58,7 @@ from qa.questions import (
     is_place_word as _is_place_word,
 )
 from qa.retrieve import Hit
+from qa.speakers import leader_countries
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
@@ -290,7 +291,9 @@ def _description(question: str, hits: list[Hit], floor: float, speaker: str = ""
     speakers += [casefold_tr(speaker)[:5]] if speaker and casefold_tr(speaker)[:5] not in speakers else []
     if not speakers:
         return None
-    described = [fold_ascii(casefold_tr(n))[:4] for n in names if casefold_tr(n)[:5] not in speakers]
+    # "Kazak lider ... nasıl nitelendirdi": the country names the speaker, not what he described.
+    described = [key for n in names if casefold_tr(n)[:5] not in speakers
+                 if (key := fold_ascii(casefold_tr(n))[:4]) not in leader_countries(question)]
 
     def quotes_described(hit: Hit) -> bool:
         quoted = " ".join(a or b for a, b in _QUOTED.findall(hit.sentence.text))

@@ -218,9 +218,11 @@ class Vocabulary:
             # Polysemy ("countries" -> "alanda", "bölgesel", ...): the encoder's favourites only.
             lexical = sorted(lexical, key=lambda w: -row[self._word_position[w]])[:TRANSLATIONS]
             close += [w for w in lexical if w not in close]
-            # The glossary is kept by hand for news vocabulary: no polysemy to guard against.
+            # The glossary is kept by hand for news vocabulary: no polysemy to guard against, and
+            # what it gives replaces the encoder's guesses ("day" is "bugünkü", not "gündemi").
             glossary = [w for w in glossed(self.lexicon, word, foreign) if w in self._word_position]
-            close += [w for w in glossary if w not in close]
+            if glossary:
+                close = glossary + [w for w in lexical if w not in glossary]
             top = self.words[best[0]]
             if (foreign and lexical and top not in close and row[best[0]] >= ENCODER_OVER_LEXICON
                     and row[best[0]] > max(row[self._word_position[w]] for w in lexical)):

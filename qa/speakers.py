@@ -74,17 +74,22 @@ def asked_speaker(question: str, people: dict[str, str]) -> str:
     return asked_person(question, people) if _ASKS_SPEECH.search(fold_ascii(casefold_tr(question))) else ""
 
 
+def leader_countries(question: str) -> set[str]:
+    """The countries next to a leader word, as four folded letters: "Kazak lider", "the
+    Azerbaijani president", "president of Kazakhstan" name a person, not a country."""
+    folded = fold_ascii(casefold_tr(question))
+    return {fold_ascii(m.group(1))[:4] for pattern in (_COUNTRY_BEFORE, _COUNTRY_AFTER)
+            for m in pattern.finditer(folded)}
+
+
 def asked_person(question: str, people: dict[str, str]) -> str:
     """The one known person the question names, by surname or by title ("" if none or several)."""
-    folded = fold_ascii(casefold_tr(question))
     named = [p for p in people if _mentions(question, p)]
     if not named:
-        # The country next to the leader word: "Kazak lider", "the Azerbaijani president", "president of Kazakhstan".
-        near = {fold_ascii(m.group(1))[:4] for pattern in (_COUNTRY_BEFORE, _COUNTRY_AFTER)
-                for m in pattern.finditer(folded)}
+        near = leader_countries(question)
         named = [p for p, title in people.items()
                  if " " in title and fold_ascii(casefold_tr(title.split()[0]))[:4] in near]
     return named[0] if len(named) == 1 else ""
 
 
-__all__ = ["asked_person", "asked_speaker", "sentence_speakers"]
+__all__ = ["asked_person", "asked_speaker", "leader_countries", "sentence_speakers"]

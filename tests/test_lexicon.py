@@ -188,3 +188,10 @@ def test_a_glossary_word_stands_for_its_corpus_word_without_the_encoders_agreeme
     assert alternatives == {"transformers": ["trafo"]} and alien == ()
     alternatives, _ = Vocabulary([document], FarEncoder(), {}).match(["transformers"], foreign=True)
     assert alternatives == {}
+
+
+def test_what_the_glossary_gives_replaces_the_encoders_guesses():
+    document = parse_document("date 2025-10-21 Haber\n\nBugünkü görüşmeler ve gündemdeki konular.\n", "a.txt")
+    found = lexicon.restrict_glossary([("en", "day", ["bugün"])], {"bugünkü", "gündemdeki"})
+    alternatives, _ = Vocabulary([document], NearEncoder(), found).match(["day"], foreign=True)
+    assert alternatives == {"day": ["bugünkü"]}

@@ -4,7 +4,7 @@ from index.documents import parse_document
 from index.units import titled_people
 from qa.assemble import assemble
 from qa.retrieve import Hit
-from qa.speakers import asked_person, asked_speaker, sentence_speakers
+from qa.speakers import asked_person, asked_speaker, leader_countries, sentence_speakers
 
 ARTICLE = "\n\n".join([
     "date 2025-10-21 Kazakistan ve Azerbaycan anlaşma imzaladı",
@@ -97,3 +97,10 @@ def test_who_said_an_unnamed_statement_is_its_speaker_named_where_he_began():
     answer = assemble("Who pointed to the corridor as a priority?", hits, speakers=speakers)
     assert answer.fact == "Tokayev"
     assert [h.sentence for h in answer.cited] == [sentences["Ayrıca, "], sentences["Toplantı"]]
+
+
+def test_the_country_next_to_a_leader_word_names_a_person():
+    assert leader_countries("Kazak lider bugünkü görüşmeleri nasıl nitelendirdi?") == {"kaza"}
+    countries = leader_countries("How did the president of Azerbaijan describe Kazakhstan?")
+    assert "azer" in countries and "kaza" not in countries
+    assert leader_countries("How did Tokayev describe Azerbaijan?") == set()
