@@ -176,6 +176,10 @@ def _pick_fact(hit: Hit, kind: str, question: str, units: list[str], people: Map
              if casefold_tr(f.text) not in asked and all(has_unit(f.text, u) for u in units)
              # "15 anlaşmadan kaç tanesi ...?" is not answered by the 15 it states.
              and not (kind == QUANTITY and set(re.findall(r"\d+(?:[.,]\d+)*", f.text)) & given)]
+    if kind == QUANTITY and (counted := counted_noun(question)) and not unit_words([counted]):
+        # "How many deals?" counts things: "2 katına" is a factor, "1 milyar dolara" a sum, no count.
+        facts = [f for f in facts if not any(has_unit(hit.sentence.text[f.start:f.end + 8], unit)
+                                             for unit in ("dolar", "ton", "yüzde", "kat"))]
     if kind in (PERSON, PLACE):
         # "Aliyev ... kime?" is not answered by "İlham Aliyev"; "Tokayev kimdir?" is
         # answered by the title that introduces him ("Kazakistan Cumhurbaşkanı ...").

@@ -447,3 +447,11 @@ def test_a_yes_no_question_about_another_ordinal_is_answered_by_the_one_stated()
     assert not assemble("Was this the first session of the council?", council, alternatives=meeting).abstained
     assert not assemble("Bu, konseyin ilk toplantısı mıydı?", council).abstained
     assert assemble("Where was the first session of the council held?", council, alternatives=meeting).abstained
+
+
+def test_how_many_things_is_no_factor_or_sum():
+    trade = "Ticaret hacmini 2 katına çıkararak 1 milyar dolara ulaşması için mutabakata vardık."
+    result = assemble("How many cooperation deals did the two sides sign?", [hit(trade, 0.7, n=1), hit(S1, 0.66, n=2)])
+    assert result.fact == "15 işbirliği anlaşması"
+    # A question in a unit still takes the factor.
+    assert assemble("Ticaret hacmi kaç katına çıkacak?", [hit(trade, 0.7, n=1)]).fact == "2 katına"
