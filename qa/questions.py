@@ -40,7 +40,9 @@ _ASKS = [
     (POSITION, r"\bwhat (?:title|position|post|office) (?:does|did|do|is|was)\b|\bunvan\w*|\bmakam\w*|"
                r"\w['’]s (?:title|position|post|office)\b|"
                r"\bgörevi (?:ne|nedir)|\bhangi görev\w*|\bwhich (?:post|office|position)\b"),
-    (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b"),
+    # "The title of the treaty" is the treaty's name, not the article's title.
+    (TITLE, r"\bbaşlı(?:k|ğı)|\bmanşet|\bheadline\b|\btitle\b(?! of (?:the |this |that )?(?:\w+ )?"
+            r"(?:treaty|agreement|accord|pact|declaration|document|deal|council|corridor|pipeline|statement)\b)"),
     (QUANTITY, r"\bkaç(?:ı|ını|ının|tanesi)?\b|\bne kadar\b|\bhow long\b|\bpopulation\b|\bnüfus|"
                r"\bwhat (?:price|cost|tariff|fee|value)\b|"
                r"\bvalue of\b|\bworth\b|\bmonetary\b|\bparasal\b|\bfiyat|\bmaliyet|\bücret|"

@@ -455,3 +455,11 @@ def test_how_many_things_is_no_factor_or_sum():
     assert result.fact == "15 işbirliği anlaşması"
     # A question in a unit still takes the factor.
     assert assemble("Ticaret hacmi kaç katına çıkacak?", [hit(trade, 0.7, n=1)]).fact == "2 katına"
+
+
+def test_the_title_of_a_treaty_is_no_question_about_the_articles_title():
+    from qa.questions import TITLE
+
+    assert asked_kind("What is the title of the article?") == TITLE
+    assert asked_kind("What is the full title of the treaty whose anniversary was celebrated?") != TITLE
+    assert asked_kind("I'd like the exact title of the foundational treaty") != TITLE
