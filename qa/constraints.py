@@ -144,7 +144,7 @@ def question_numbers(question: str) -> tuple[set[str], set[str]]:
 
 _EXCLUDED = re.compile(
     r"(?:\d+\s+)?([^\W\d_]+(?:['’][^\W\d_]+)?(?:\s+(?:ve|and)\s+[^\W\d_]+)?)\s+(?:dışında|hariç|yanı sıra)\b|"
-    r"\b(?:apart from|besides|other than|except(?: for)?|aside from)\s+(?:the\s+)?(?:\d+\s+)?"
+    r"\b(?:apart from|besides|beyond|other than|except(?: for)?|aside from|[iı]n addition to)\s+(?:the\s+)?(?:\d+\s+)?"
     r"([^\W\d_]+(?:\s+(?:ve|and)\s+[^\W\d_]+)?)")
 
 

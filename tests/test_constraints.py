@@ -286,3 +286,8 @@ def test_between_which_parties():
 def test_the_name_of_a_head_of_state_asks_for_a_person():
     assert asked_kind("Görüşmelere katılan Azeri devlet başkanının adı ne?") == PERSON
     assert asked_kind("Anlaşmanın adı ne?") != PERSON
+
+
+def test_beyond_and_in_addition_to_set_words_aside():
+    assert excluded_words("Beyond bilateral issues, what else did they discuss?") == ["bilateral"]
+    assert excluded_words("In addition to oil, what is shipped?") == ["oil"]
