@@ -38,7 +38,7 @@ TURKISH_STOPWORDS = frozenset(
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     etkinlik etkinlikle etkinlikte etkinliği olay olayla olayı tür türde türden türü biçim biçimde şekil şekilde
-    format formatta
+    format formatta hammadde hammaddesi hammaddesinin hammaddeyi madde maddesi maddenin
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
@@ -53,6 +53,7 @@ ENGLISH_STOPWORDS = frozenset(
     against per towards toward within without besides except apart aside else
     st nd rd th co total last ago along across over upon title position abbreviation acronym
     list give explain summarise summarize briefly please kind sort type event
+    material materials commodity commodities substance substances raw item items thing things
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

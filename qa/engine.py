@@ -229,6 +229,11 @@ class Engine:
         set_aside = set(excluded_words(question))
         words = [w for w in content_tokens(question) if w not in set_aside]
         alternatives, alien = self.vocabulary.match(words, foreign=english)
+        if set_aside:
+            # "Besides oil, which fuel ...": what stands for oil does not stand for the fuel asked about.
+            aside, _ = self.vocabulary.match(sorted(set_aside), foreign=english)
+            dropped = set(set_aside) | {w for forms in aside.values() for w in forms}
+            alternatives = {w: [a for a in forms if a not in dropped] for w, forms in alternatives.items()}
         # "nasıl nitelendiriyor", "how does he characterise": the asking, not a topic the article lacks.
         alien = tuple(w for w in alien if not _ASKING_VERB.match(w))
         # "fifteen deals" is "15 anlaşma": a spelt-out number is known by its digits.

@@ -94,6 +94,17 @@ def test_a_verb_of_describing_is_no_word_the_article_lacks(engine):
     assert not result.abstained and "stratejik ortağıdır" in result.citations[0].text
 
 
+def test_what_stands_for_a_word_set_aside_does_not_stand_for_another(engine):
+    # "fuel" translates to "petrol" too, but "besides oil" sets petrol aside.
+    result = engine.answer("Besides oil, what nuclear-fuel raw material is moved through Azerbaijani territory?")
+    assert not result.abstained and "uranyum" in result.citations[0].text
+
+
+def test_glossary_words_find_the_idiom(engine):
+    result = engine.answer("Beyond bilateral matters, what else did the leaders exchange views on?")
+    assert "görüş alışverişinde" in result.citations[0].text
+
+
 def test_a_pronoun_points_at_the_previous_answer(engine):
     result = engine.answer("And who did he hold talks with?", history=["Who is the president of Kazakhstan?"])
     assert result.fact == "İlham Aliyev"
