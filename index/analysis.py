@@ -38,7 +38,8 @@ TURKISH_STOPWORDS = frozenset(
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     etkinlik etkinlikle etkinlikte etkinliği olay olayla olayı tür türde türden türü biçim biçimde şekil şekilde
-    format formatta hammadde hammaddesi hammaddesinin hammaddeyi madde maddesi maddenin
+    bahsi bahsedilen bahsettiği bahsettikleri anılan format formatta
+    hammadde hammaddesi hammaddesinin hammaddeyi madde maddesi maddenin
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(

@@ -100,6 +100,11 @@ def clean_question(question: object) -> str:
     return text
 
 
+_ALIAS = re.compile(
+    r"(?P<alias>(?:[^\W\d_]+\s+){1,3}?)(?:diye|olarak|adıyla)\s+(?:da\s+)?(?:bilinen|anılan|adlandırılan)|"
+    r"\b(?:known as|so-called|dubbed|nicknamed)\s+(?:the\s+)?(?P<alias2>(?:[^\W\d_]+\s*){1,3})", re.IGNORECASE)
+
+
 class Engine:
     """Answers questions about one corpus.
 
@@ -367,7 +372,10 @@ class Engine:
         A capitalised word with a corpus synonym ("Antlaşmanın" ~ "anlaşması") is a word, not a name.
         """
         names = self._capitalised_unknown(question, english)
-        return tuple(n for n in names if not (alternatives or {}).get(casefold_tr(n)))
+        # "Orta koridor diye bilinen ...", "the so-called Middle Corridor": the asker's own name for it.
+        aliases = {w for m in _ALIAS.finditer(question)
+                   for w in re.findall(r"[^\W\d_]+", m.group("alias") or m.group("alias2"))}
+        return tuple(n for n in names if not (alternatives or {}).get(casefold_tr(n)) and n not in aliases)
 
     def _capitalised_unknown(self, question: str, english: bool) -> tuple[str, ...]:
         later = name_candidates(question)

@@ -187,3 +187,13 @@ def test_another_corpus_gets_its_own_index_folder(tmp_path, monkeypatch):
     assert engine.index_dir.parent == tmp_path / "default" / "corpora"
     assert not (tmp_path / "default" / "manifest.json").exists()
     assert "42" in engine.answer("Bahçede kaç kedi vardı?").text
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("Orta koridor diye bilinen Hazar güzergâhında geçen yıl yük trafiği yüzde kaç büyüdü?", "yüzde 62"),
+    ("Aliyev'in Astana ziyaretinde karşılama töreni hangi sarayda yapıldı?", "Akorda"),
+    ("Bahsi geçen taşımacılık koridoru hangi denizi geçiyor?", "Hazar Denizi"),
+])
+def test_aliases_capitals_and_phrases_of_reference_are_no_unknown_names(engine, question, fact):
+    result = engine.answer(question)
+    assert not result.abstained and fact in result.text
