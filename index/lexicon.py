@@ -27,7 +27,7 @@ from pathlib import Path
 
 import Stemmer
 
-from index.analysis import STOPWORDS, casefold_tr, content_words
+from index.analysis import STOPWORDS, casefold_tr, content_words, fold_ascii
 from index.documents import Document
 
 PACKAGE = "NlpToolkit-WordNet"
@@ -204,8 +204,9 @@ def restrict_glossary(entries: list[tuple[str, str, list[str]]], corpus_words: s
     for language, word, targets in entries:
         reached = {w for target in targets for w in corpus_forms(target)}
         if reached:
-            key = english_key(word) if language == "en" else word
-            tables[f"glossary_{language}"][key].update(reached)
+            # A Turkish word typed without Turkish letters ("yildonumu") is looked up too.
+            for key in {english_key(word)} if language == "en" else {word, fold_ascii(word)}:
+                tables[f"glossary_{language}"][key].update(reached)
     return {name: {k: sorted(v) for k, v in sorted(table.items())} for name, table in tables.items()}
 
 

@@ -154,6 +154,8 @@ def excluded_words(question: str) -> list[str]:
     for match in _EXCLUDED.finditer(casefold_tr(question)):
         phrase = match.group(1) or match.group(2)
         words += [strip_suffix(w) for w in re.split(r"\s+(?:ve|and)\s+", phrase)]
+        # "15 anlaşmanın yanı sıra": the number counts what is set aside.
+        words += re.findall(r"\d+", match.group(0))
     return words
 
 

@@ -183,8 +183,8 @@ def test_yani_sira_sets_a_word_aside():
 
 def test_a_set_aside_phrase_may_carry_a_number_the_answer_need_not_state():
     question = "Apart from the 15 agreements, what joint document did the two leaders sign?"
-    assert excluded_words(question) == ["agreements"]
-    assert excluded_words("15 anlaşma dışında hangi belge imzalandı?") == ["anlaşma"]
+    assert excluded_words(question) == ["agreements", "15"]
+    assert excluded_words("15 anlaşma dışında hangi belge imzalandı?") == ["anlaşma", "15"]
     assert numbers_missing(question, "Ortak Bildiri imzalandı.") == []
     assert numbers_missing("Did they sign 20 agreements?", "15 anlaşma imzalandı") == ["20"]
 
@@ -291,3 +291,5 @@ def test_the_name_of_a_head_of_state_asks_for_a_person():
 def test_beyond_and_in_addition_to_set_words_aside():
     assert excluded_words("Beyond bilateral issues, what else did they discuss?") == ["bilateral"]
     assert excluded_words("In addition to oil, what is shipped?") == ["oil"]
+    # The number counts what is set aside: "15" is not a number the answer must state.
+    assert excluded_words("15 anlaşmanın yanı sıra hangi belgeyi imzaladılar?") == ["anlaşmanın", "15"]

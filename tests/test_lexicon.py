@@ -178,6 +178,7 @@ def test_the_glossary_keeps_the_entries_that_reach_the_corpus():
     assert lexicon.glossed(found, "nükleer", foreign=False) == ["uranyum"]
     assert lexicon.glossed(found, "nükleerden", foreign=False) == ["uranyum"]  # a suffixed Turkish word
     assert lexicon.glossed(found, "shipyard", foreign=True) == []  # "tersane" is not in the corpus
+    assert lexicon.glossed(found, "nukleer", foreign=False) == ["uranyum"]  # typed without Turkish letters
 
 
 def test_a_glossary_word_stands_for_its_corpus_word_without_the_encoders_agreement():

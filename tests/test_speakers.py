@@ -104,3 +104,8 @@ def test_the_country_next_to_a_leader_word_names_a_person():
     countries = leader_countries("How did the president of Azerbaijan describe Kazakhstan?")
     assert "azer" in countries and "kaza" not in countries
     assert leader_countries("How did Tokayev describe Azerbaijan?") == set()
+
+
+def test_in_someones_words_asks_for_his_statements():
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı"}
+    assert asked_speaker("In Tokayev's words, what kind of partner is Azerbaijan?", people) == "Tokayev"
