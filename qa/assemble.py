@@ -72,6 +72,16 @@ _NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|"
 _NAMED_CITY = re.compile(r"\bhangi (?:sehir|sehr|kent|liman)\w*|\bwhich (?:\w+ )?(?:city|cities|towns?|ports?)\b|"
                          r"\bin what city\b")
 _BUILDING = re.compile(r"saray|palace|salon|hall|otel|hotel|bina|building")
+# Countries are no cities: "which Kazakh city?" is not answered by "Ermenistan'a".
+_COUNTRY = re.compile(r"^(?:\w+istan|azerbaycan|türkiye|rusya|çin|iran|ukrayna|almanya|fransa|abd|amerika|"
+                      r"ingiltere|italya|ispanya|japonya|hindistan|moğolistan)\b")
+# "Which Kazakh officials ...": a person titled for another country does not answer.
+_NATIONALITY = re.compile(r"\b([^\W\d_]+) (?:officials?|ministers?|delegat\w+|diplomats?|yetkili\w*|bakan\w*|"
+                          r"heyet\w*)\b")
+# "Saat kaçta?", "what time?": a time of day, which a date does not give.
+_ASKS_CLOCK = re.compile(r"\bsaat ka[çc]|\bwhat time\b(?! ?(?:span|period|frame|range|scale))|\bat what hour\b|"
+                         r"\bhangi saatte\b")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\bsaat \d|\b\d{1,2} ?(?:am|pm)\b", re.IGNORECASE)
 _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
                            r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
 # Names of documents and meetings are no places ("Ortak Bildiri", "Yüksek Konsey").
@@ -156,6 +166,15 @@ def _supported(top: Hit, evidence: Evidence, foreign: bool, plain: bool = False)
 
 def _words(text: str) -> set[str]:
     return {strip_suffix(w) for w in tokenize(text)}
+
+
+def _foreign_official(question: str, person: str, people: Mapping[str, str]) -> bool:
+    """"Which Kazakh officials ...?" and the person is titled for another country ("Azerbaycan Cumhurbaşkanı")."""
+    asked = {fold_ascii(m.group(1))[:4] for m in _NATIONALITY.finditer(fold_ascii(casefold_tr(question)))}
+    title = next((t for p, t in people.items() if p in person), "")
+    if not asked or " " not in title:
+        return False
+    return fold_ascii(casefold_tr(title.split()[0]))[:4] not in asked
 
 
 def _pick_fact(hit: Hit, kind: str, question: str, units: list[str], people: Mapping[str, str] | None = None
@@ -604,6 +623,9 @@ def assemble(
     if _ASKS_PROJECT_NAME.search(casefold_tr(question)) and not any(
             _NAMED_PROJECT.search(h.sentence.text) for h in body if h.score >= evidence.name_ratio * top.score):
         return _abstain("asks for a project's name; the best sentences name none")
+    if _ASKS_CLOCK.search(casefold_tr(question)) and not any(
+            _CLOCK.search(h.sentence.text) for h in body if h.score >= evidence.name_ratio * top.score):
+        return _abstain("asks for a time of day; the best sentences give none")
     reacting = name_candidates(question, first=True)[:1]
     if reacting and _ASKS_REACTION.search(fold_ascii(casefold_tr(question))) and not _is_subject(reacting[0], body):
         return _abstain(f"asks how {reacting[0]} reacted; the article reports nothing {reacting[0]} said or did")
@@ -656,8 +678,11 @@ def assemble(
             if kind == PERSON and speaker and (speakers or {}).get(hit.sentence.id) != speaker:
                 continue  # "According to Aliyev, who gains?": a name from his words, not from anyone's
             fact = _pick_fact(hit, kind, asked, units, people)
-            if fact and kind == PLACE and _NAMED_CITY.search(folded) and _BUILDING.search(casefold_tr(fact.text)):
-                fact = None  # a palace is not the city asked for
+            if fact and kind == PLACE and _NAMED_CITY.search(folded) and (
+                    _BUILDING.search(casefold_tr(fact.text)) or _COUNTRY.search(casefold_tr(fact.text))):
+                fact = None  # a palace or a country is not the city asked for
+            if fact and kind == PERSON and _foreign_official(question, fact.text, people or {}):
+                fact = None
             if fact:
                 primary = hit
                 break

@@ -463,3 +463,15 @@ def test_the_title_of_a_treaty_is_no_question_about_the_articles_title():
     assert asked_kind("What is the title of the article?") == TITLE
     assert asked_kind("What is the full title of the treaty whose anniversary was celebrated?") != TITLE
     assert asked_kind("I'd like the exact title of the foundational treaty") != TITLE
+
+
+def test_a_time_of_day_a_country_for_a_city_and_a_foreign_official_are_no_answers():
+    press = "Toplantı sonrası düzenlenen basın toplantısında konuşan Cumhurbaşkanı Tokayev memnun olduğunu söyledi."
+    assert assemble("Basın toplantısı saat kaçta başladı?", [hit(press, 0.7, n=1)]).abstained
+    assert assemble("What time did the press conference start?", [hit(press, 0.7, n=1)]).abstained
+    armenia = "Aliyev, Ermenistan'a uygulanan kısıtlamaları kaldırdı."
+    assert assemble("In which Kazakh city will the plant be built?", [hit(armenia, 0.3, n=1)]).fact == ""
+    opening = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    result = assemble("Which Kazakh officials accompanied Tokayev?", [hit(opening, 0.7, n=1)], people=people)
+    assert result.abstained
