@@ -161,10 +161,10 @@ def lookup(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
     return _longest_literal(lexicon.get("tr", {}), word)
 
 
-def _longest_literal(table: dict[str, list[str]], word: str) -> list[str]:
+def _longest_literal(table: dict[str, list[str]], word: str, max_suffix: int = MAX_SUFFIX) -> list[str]:
     """The entry of the longest literal the word begins: "merasimi" -> "merasim"; a final
     consonant softens before a vowel suffix, so "dayanağı" begins "dayanak" too."""
-    for end in range(len(word), max(MIN_LITERAL, len(word) - MAX_SUFFIX) - 1, -1):
+    for end in range(len(word), max(MIN_LITERAL, len(word) - max_suffix) - 1, -1):
         for literal in (word[:end], word[:end - 1] + _HARD.get(word[end - 1], word[end - 1])):
             if literal in table:
                 return list(table[literal])
@@ -183,7 +183,8 @@ def glossed(lexicon: Lexicon, word: str, foreign: bool) -> list[str]:
     """Corpus words the hand-kept glossary gives for ``word`` ("exchange" -> "alışverişinde")."""
     if foreign:
         return list(lexicon.get("glossary_en", {}).get(english_key(word), ()))
-    return _longest_literal(lexicon.get("glossary_tr", {}), word)
+    # Glossary entries are stems: longer suffix chains still lead to them ("paylaş-tığının").
+    return _longest_literal(lexicon.get("glossary_tr", {}), word, max_suffix=MAX_SUFFIX + 2)
 
 
 def read_glossary(path: Path = GLOSSARY) -> list[tuple[str, str, list[str]]]:

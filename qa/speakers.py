@@ -26,7 +26,7 @@ _ASKS_SPEECH = re.compile(fold_ascii(
     r"\bbuluyor\w*|\bdüşün\w*|"
     r"\bgöre\b|\bdedi\w*|\bsöyle\w*|\bbelirt\w*|\bvurgula\w*|\bifade\w*|\bkaydet\w*|\bduyur\w*|\baçıkla\w*|"
     r"\bbildir\w*|\bnitelendir\w*|\btanımla\w*|\btarif\w*|\bbetimle\w*|\badlandır\w*|\böne çıkar\w*|"
-    r"\bdikkat çek\w*|\baktar\w*|\bsöz\w*"))
+    r"\bdikkat çek\w*|\baktar\w*|\bsöz\w*|\baltını çiz\w*"))
 _LEADER = r"(?:lider|leader|president|cumhurbaskan|devlet baskan|head of state)"
 _COUNTRY_BEFORE = re.compile(rf"(\w+)(?:'s|['’]\w+)? {_LEADER}")
 _COUNTRY_AFTER = re.compile(rf"{_LEADER}\w* of (?:the )?(\w+)")

@@ -179,6 +179,8 @@ def test_the_glossary_keeps_the_entries_that_reach_the_corpus():
     assert lexicon.glossed(found, "nükleerden", foreign=False) == ["uranyum"]  # a suffixed Turkish word
     assert lexicon.glossed(found, "shipyard", foreign=True) == []  # "tersane" is not in the corpus
     assert lexicon.glossed(found, "nukleer", foreign=False) == ["uranyum"]  # typed without Turkish letters
+    shared = lexicon.restrict_glossary([("tr", "paylaş", ["ortak"])], {"ortak"})
+    assert lexicon.glossed(shared, "paylaştığının", foreign=False) == ["ortak"]  # seven suffix letters
 
 
 def test_a_glossary_word_stands_for_its_corpus_word_without_the_encoders_agreement():

@@ -109,3 +109,8 @@ def test_the_country_next_to_a_leader_word_names_a_person():
 def test_in_someones_words_asks_for_his_statements():
     people = {"Tokayev": "Kazakistan Cumhurbaşkanı"}
     assert asked_speaker("In Tokayev's words, what kind of partner is Azerbaijan?", people) == "Tokayev"
+
+
+def test_underlining_is_saying():
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı"}
+    assert asked_speaker("Tokayev iki ülkenin neyi paylaştığının altını çizdi?", people) == "Tokayev"
