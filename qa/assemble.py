@@ -647,7 +647,11 @@ def assemble(
         primary = described
     if kind == LIST:
         # The floor from the best score before the answer-type bonus: the bonus of one list must not hide another.
-        primary, fact = _longest_list(question, body[:3], evidence.list_ratio * best.score) or (top, None)
+        floor = evidence.list_ratio * best.score
+        # "Which sectors did Tokayev single out?": a list in his own words, when he gives one.
+        named = speaker or person
+        own = [h for h in body[:3] if named and (speakers or {}).get(h.sentence.id) == named]
+        primary, fact = _longest_list(question, own, floor) or _longest_list(question, body[:3], floor) or (top, None)
     elif kind == POSITION:
         found = [(hit, f) for hit in body if hit.score >= evidence.name_ratio * top.score
                  if (f := _pick_fact(hit, kind, asked, units, people))]

@@ -475,3 +475,12 @@ def test_a_time_of_day_a_country_for_a_city_and_a_foreign_official_are_no_answer
     people = {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
     result = assemble("Which Kazakh officials accompanied Tokayev?", [hit(opening, 0.7, n=1)], people=people)
     assert result.abstained
+
+
+def test_a_list_in_the_named_persons_own_words_comes_first():
+    opening = "Görüşmede enerji, ulaştırma, lojistik, yapay zeka, sağlık, istatistik ve kültür alanında imza atıldı."
+    his = "Tokayev, tarım, enerji, imalat, inşaat ve dijitalleşme sektörlerinde fırsatlar bulunduğunu aktardı."
+    hits = [hit(opening, 0.6, n=1), hit(his, 0.58, n=2)]
+    question = "Which sectors did Tokayev flag as holding big potential?"
+    assert "tarım" in assemble(question, hits, person="Tokayev", speakers={"doc#2": "Tokayev"}).fact
+    assert "ulaştırma" in assemble(question, hits).fact  # no one named: the longest list
