@@ -32,13 +32,14 @@ TURKISH_STOPWORDS = frozenset(
     adı adını isim ismi tam haber haberde haberin makale makalede makalenin metin metinde
     metne metindeki habere haberdeki makaleye makaledeki yazıda yazıya yazıdaki
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
-    kimdi kimlerdi kimlerdir kimlerle kiminle neydi nereydi hangileri neyi neye neyin neyle nelere neleri nelerin
+    kimdi kimlerdi kimlerdir kimlerle kiminle kimlerin
+    neydi nereydi hangileri neyi neye neyin neyle nelere neleri nelerin
     nelerdi nereyi neresini dışında hariç kaçıncı kaçıncısı
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini
     etkinlik etkinlikle etkinlikte etkinliği olay olayla olayı tür türde türden türü biçim biçimde şekil şekilde
-    bahsi bahsedilen bahsettiği bahsettikleri anılan format formatta
+    bahsi bahsedilen bahsettiği bahsettikleri anılan format formatta ayrı ayrı ayrı attı atıldı atılan attılar
     hammadde hammaddesi hammaddesinin hammaddeyi madde maddesi maddenin
     """.split()
 )
