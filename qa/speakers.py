@@ -22,7 +22,7 @@ _ASKS_SPEECH = re.compile(fold_ascii(
     r"\b(?:say|says|said|tell|told|stated|states|stress\w*|emphasi[sz]\w*|underline\w*|highlight\w*|note[sd]?|"
     r"mention\w*|describ\w*|characteri[sz]\w*|call(?:s|ed)?|label\w*|announc\w*|declar\w*|remark\w*|point(?:s|ed)? out|"
     r"according to|in (?:his|her|\w+['’]s) words|wording|express\w*|view\w*|consider\w*|believ\w*|think\w*|"
-    r"regard\w*)\b|"
+    r"regard\w*|statements?|expect\w*|assess\w*|evaluat\w*|rated?|rates)\b|"
     r"\bbuluyor\w*|\bdüşün\w*|"
     r"\bgöre\b|\bdedi\w*|\bsöyle\w*|\bbelirt\w*|\bvurgula\w*|\bifade\w*|\bkaydet\w*|\bduyur\w*|\baçıkla\w*|"
     r"\bbildir\w*|\bnitelendir\w*|\btanımla\w*|\btarif\w*|\bbetimle\w*|\badlandır\w*|\böne çıkar\w*|"

@@ -114,3 +114,10 @@ def test_in_someones_words_asks_for_his_statements():
 def test_underlining_is_saying():
     people = {"Tokayev": "Kazakistan Cumhurbaşkanı"}
     assert asked_speaker("Tokayev iki ülkenin neyi paylaştığının altını çizdi?", people) == "Tokayev"
+
+
+def test_assessing_expecting_and_statements_are_someones_words():
+    people = {"Tokayev": "Kazakistan Cumhurbaşkanı", "Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    assert asked_speaker("How did the Kazakh leader assess the day's negotiations?", people) == "Tokayev"
+    assert asked_speaker("What effect did the Azerbaijani president expect?", people) == "Aliyev"
+    assert asked_speaker("Where did Tokayev make his statements on trade?", people) == "Tokayev"
