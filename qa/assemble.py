@@ -33,6 +33,7 @@ from qa.questions import (
     DATE,
     EVENT,
     LIST,
+    MODIFIERS,
     ORDINAL,
     ORGANISATION,
     PARTIES,
@@ -63,18 +64,22 @@ from qa.speakers import leader_countries
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 # "hangi şehirde", "which city": a place of that type, never a figurative "where".
 _NAMED_TYPE = re.compile(r"\bhangi (?:sehir|sehr|kent|ulke|liman)\w*|"
-                         r"\bwhich (?:\w+ )?(?:city|cities|country|countries|towns?|ports?)\b|"
+                         r"\bwhich " + MODIFIERS + r"(?:city|cities|country|countries|towns?|ports?)\b|"
                          r"\bin what (?:city|country)\b|"
                          # Where a plant is built is a place with a name, never a figurative "where".
                          r"\bwhere (?:\w+ ){0,8}?(?:located|built|based|situated|constructed|set up)\b|"
-                         r"\bnerede (?:kurul|insa|yer al|bulun)\w*|\bhangi (?:tesis|fabrika)\w*")
+                         r"\bnerede (?:kurul|insa|yer al|bulun)\w*|\bhangi (?:tesis|fabrika)\w*|"
+                         r"\bhangi (?:\w+ )?(?:sinir kapi|gumruk kapi|havaliman|havaalan)\w*|"
+                         r"\b(?:which|what) (?:\w+ )?border (?:gate|crossing|post)s?\b")
 # A city, town or port: a palace does not answer it.
-_NAMED_CITY = re.compile(r"\bhangi (?:sehir|sehr|kent|liman)\w*|\bwhich (?:\w+ )?(?:city|cities|towns?|ports?)\b|"
+_NAMED_CITY = re.compile(r"\bhangi (?:sehir|sehr|kent|liman)\w*|"
+                         r"\bwhich " + MODIFIERS + r"(?:city|cities|towns?|ports?)\b|"
                          r"\bin what city\b")
 _BUILDING = re.compile(r"saray|palace|salon|hall|otel|hotel|bina|building")
 # Countries are no cities: "which Kazakh city?" is not answered by "Ermenistan'a".
 _COUNTRY = re.compile(r"^(?:\w+istan|azerbaycan|türkiye|rusya|çin|iran|ukrayna|almanya|fransa|abd|amerika|"
-                      r"ingiltere|italya|ispanya|japonya|hindistan|moğolistan)\b")
+                      r"ingiltere|italya|ispanya|japonya|hindistan|moğolistan|kazak|azeri|ermeni|gürcü|türk|rus)\b")
+_ASKS_COUNTRY = re.compile(r"\bulke|\bcountr(?:y|ies)\b")
 # "Which Kazakh officials ...": a person titled for another country does not answer.
 _NATIONALITY = re.compile(r"\b([^\W\d_]+) (?:officials?|ministers?|delegat\w+|diplomats?|yetkili\w*|bakan\w*|"
                           r"heyet\w*)\b")
@@ -255,12 +260,20 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
     return None
 
 
-def _names_beyond(question: str, hits: list[Hit], floor: float) -> bool:
-    """Do the hits name a place or thing the question does not (a country, a pipeline)?"""
+def _names_beyond(question: str, hits: list[Hit], floor: float, known: Mapping[str, str] | None = None) -> bool:
+    """Do the hits name a place or thing the question does not (a country, a pipeline)?
+
+    People are no places: those with a title in the sentence, and the ``known`` surnames."""
     asked = _words(question)
     people = {w for hit in hits for f in find_facts(hit.sentence.text, PERSON) for w in _words(f.text)}
+    people |= {w for name in (known or {}) for w in _words(name)}
+    # A city, a port, a border gate is asked for: a country does not name one.
+    city = _ASKS_COUNTRY.search(fold_ascii(casefold_tr(question))) is None
     return any(not _words(name) <= asked | people and not _NOT_A_PLACE.search(casefold_tr(name))
-               and not _BUILDING.search(casefold_tr(name))
+               # A quotation's first word is capitalised, not a name ("Yakın gelecekte ...").
+               and not (" " not in name and re.search(r"[\"“]\s*" + re.escape(name), hit.sentence.text)
+                        and not _COUNTRY.search(casefold_tr(name)))
+               and not _BUILDING.search(casefold_tr(name)) and not (city and _COUNTRY.search(casefold_tr(name)))
                for hit in hits if hit.score >= floor for name in other_names(hit.sentence.text))
 
 
@@ -682,9 +695,10 @@ def assemble(
             if kind == PERSON and speaker and (speakers or {}).get(hit.sentence.id) != speaker:
                 continue  # "According to Aliyev, who gains?": a name from his words, not from anyone's
             fact = _pick_fact(hit, kind, asked, units, people)
-            if fact and kind == PLACE and _NAMED_CITY.search(folded) and (
-                    _BUILDING.search(casefold_tr(fact.text)) or _COUNTRY.search(casefold_tr(fact.text))):
-                fact = None  # a palace or a country is not the city asked for
+            if fact and kind == PLACE and _NAMED_TYPE.search(folded) and (
+                    (_NAMED_CITY.search(folded) and _BUILDING.search(casefold_tr(fact.text)))
+                    or (not _ASKS_COUNTRY.search(folded) and _COUNTRY.search(casefold_tr(fact.text)))):
+                fact = None  # a palace or a country is not the city or border gate asked for
             if fact and kind == PERSON and _foreign_official(question, fact.text, people or {}):
                 fact = None
             if fact:
@@ -704,7 +718,7 @@ def assemble(
         if fact is None and kind == DATE:
             return _document_date(question, top, date_hit, document_date, foreign, evidence)
         if (fact is None and kind == PLACE and _NAMED_TYPE.search(folded)
-                and not _names_beyond(asked, body, evidence.fact_ratio * top.score)):
+                and not _names_beyond(asked, body, evidence.fact_ratio * top.score, people)):
             return _abstain("asks for a city or country; the best sentences name none")
         if fact is None and kind == PERSON and _NAMED_PERSON.search(fold_ascii(casefold_tr(question))):
             return _abstain("asks which official or minister; the best sentences name none")

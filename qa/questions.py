@@ -21,6 +21,9 @@ POSITION = "position"
 EVENT = "event"
 PARTIES = "parties"
 
+# Up to three words between "which" and the noun ("which Azerbaijani or Kazakh port city"),
+# none of them the start of a clause ("which goals of the two countries").
+MODIFIERS = r"(?:(?!(?:of|the|a|do|does|did|is|are|was|were|will|has|have) )\w+ ){0,3}?"
 _ASKS = [
     # "Anlaşmalar hangi taraflar arasında imzalandı?": the phrase before "arasında".
     (PARTIES, r"\bhangi (?:\w+ )?(?:taraf|kurum|ülke|hükümet|kuruluş)\w* arasında|\bbetween (?:which|whom|what)\b|"
@@ -67,9 +70,10 @@ _ASKS = [
              # "Antlaşmanın tam adı" is the treaty's name, not a person's.
              r"^(?!.*(?:anlaşma|antlaşma|bildiri|konsey|koridor|hatt|proje|boru)\w*\s+tam adı).*\btam adı\b|"
              r"\b(?:başkanının|liderinin|bakanının|cumhurbaşkanının) (?:tam )?adı\b"),
-    (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz)|"
+    (PLACE, r"\bnerede\b|\bnereye\b|\bnereden\b|\bneresi|\bhangi (?:şehir|şehr|ülke|saray|yer|kent|mekan|deniz|liman)|"
+            r"\bhangi (?:\w+ )?(?:sınır kapı|gümrük kapı|havaliman|havaalan)|\bborder (?:gate|crossing|post)\b|"
             r"\bwhere\b|\bwhich (?:city|country|place|palace|venue|sea|route|pipeline)\b|"
-            r"\bwhich (?:\w+ )?(?:city|cities|country|countries|towns?|ports?)\b|"
+            r"\bwhich " + MODIFIERS + r"(?:city|cities|country|countries|towns?|ports?)\b|"
             r"\bin what (?:city|country|place)\b|\bhangi ülkeye\b"),
 ]
 # Matched without diacritics, so "Kac anlasma?" asks a quantity like "Kaç anlaşma?".

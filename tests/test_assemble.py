@@ -484,3 +484,14 @@ def test_a_list_in_the_named_persons_own_words_comes_first():
     question = "Which sectors did Tokayev flag as holding big potential?"
     assert "tarım" in assemble(question, hits, person="Tokayev", speakers={"doc#2": "Tokayev"}).fact
     assert "ulaştırma" in assemble(question, hits).fact  # no one named: the longest list
+
+
+def test_a_city_port_or_border_gate_is_not_named_by_a_country_or_a_quotations_first_word():
+    from qa.questions import PLACE as place
+
+    treaty = 'Tokayev, "Yakın gelecekte ticareti artıracağız." dedi; Kazakistan ve Azerbaycan anlaştı.'
+    assert assemble("In which city did the talks take place?", [hit(treaty, 0.45, n=1)]).abstained
+    grain = "Aliyev, Ermenistan'a Kazak tahılı sevk edildiğini duyurdu."
+    assert assemble("Kazak tahılı Ermenistan'a hangi sınır kapısı üzerinden ulaştı?", [hit(grain, 0.45, n=1)]).abstained
+    assert asked_kind("Which Azerbaijani or Kazakh port city will host the projects?") == place
+    assert asked_kind("Which goals of the two countries do these cooperations support?") != place
