@@ -55,7 +55,7 @@ ENGLISH_STOPWORDS = frozenset(
     against per towards toward within without besides except apart aside else
     st nd rd th co total last ago along across over upon title position abbreviation acronym
     list give explain summarise summarize briefly please kind sort type event
-    material materials commodity commodities substance substances raw item items thing things
+    material materials commodity commodities substance substances raw item items thing things piece publication
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

@@ -84,8 +84,8 @@ _ASKS_COUNTRY = re.compile(r"\bulke|\bcountr(?:y|ies)\b")
 _NATIONALITY = re.compile(r"\b([^\W\d_]+) (?:officials?|ministers?|delegat\w+|diplomats?|yetkili\w*|bakan\w*|"
                           r"heyet\w*)\b")
 # "Saat kaçta?", "what time?": a time of day, which a date does not give.
-_ASKS_CLOCK = re.compile(r"\bsaat ka[çc]|\bwhat time\b(?! ?(?:span|period|frame|range|scale))|\bat what hour\b|"
-                         r"\bhangi saatte\b")
+_ASKS_CLOCK = re.compile(r"\bsaat ka[çc]|\bwhat time\b(?= (?:did|does|do|is|was|will|are|were)\b|\s*\?|\s*$)|"
+                         r"\bat what hour\b|\bhangi saatte\b")
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\bsaat \d|\b\d{1,2} ?(?:am|pm)\b", re.IGNORECASE)
 _NAMED_PERSON = re.compile(r"\bwhich (?:\w+ )?(?:officials?|ministers?|spokes\w+|diplomats?|ambassadors?)\b|"
                            r"\bhangi (?:\w+ )?(?:yetkili|bakan|sozcu|diplomat|buyukelci)\w*")
@@ -524,7 +524,9 @@ _NAMED_PROJECT = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]*\s+){1,6}(?:Projesi|
 _CAPACITY = re.compile(r"\bcapacit|\bkapasite")
 # Words that ask for a number itself, not for what is planned about an amount.
 _ASKS_NUMBER = re.compile(r"\bkaç\b|\bne kadar\b|\bhow (?:much|many|large|big)\b|\bhangi (?:miktar|seviye|düzey)|"
-                          r"\bwhat (?:\w+ ){0,5}?(?:amount|tonnage|volume|figure|number|level)\b|\byüzde\b|\bpercent|"
+                          # "What is the plan for the volume ...?" asks for the plan, not a number.
+                          r"\bwhat (?!(?:is|was|are) (?:the|their) (?:plan|goal|aim|intention|outlook)s?\b)"
+                          r"(?:\w+ ){0,5}?(?:amount|tonnage|volume|figure|number|level)\b|\byüzde\b|\bpercent|"
                           r"\bexact\b|\bnumerical\b|\brakam\w*|\bin (?:million |billion )?(?:tons|tonnes|dollars)\b")
 _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
 # "... kısıtlamaları kaldırdığını duyurdu": done before it was announced, on a day the article does not give.

@@ -49,7 +49,8 @@ _INTERROGATIVE = re.compile(r"\b(?:what|what's|which|who|whom|whose|when|where|w
 # Pronouns that point back into the conversation ("What did he announce?").
 _PRONOUN = re.compile(
     r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|it|its|o|onun|ona|onu|onlar|onların|orada|oraya|"
-    r"oradan|ondan|bunlar|bunların|bundan|bunun)\b", re.IGNORECASE)
+    r"oradan|ondan|bunlar|bunların|bundan|bunun|bunu|buna|bununla|şunu|bu miktar\w*|bu rakam\w*|bu hedef\w*)\b",
+    re.IGNORECASE)
 
 
 @dataclass

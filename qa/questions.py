@@ -62,7 +62,8 @@ _ASKS = [
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
            r"\btarih(?:i)? (?:ne|nedir)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:\w+ )?(?:date|day|year|month)\b|\bwhich (?:\w+ )?(?:date|day|year|month)\b|\bon what date\b|"
-           r"\bby when\b|\bdeadline\b|\bhangi yıla kadar\b|\bson tarih\w*"),
+           r"\bby when\b|\bdeadline\b|\bhangi yıla kadar\b|\bson tarih\w*|"
+           r"\b(?:publication|publishing|release|dateline) date\b|\byayın tarih\w*"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi|devlet başkanı)|\bsurname\b|\bsoyad\w*|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"

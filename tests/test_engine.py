@@ -197,3 +197,15 @@ def test_another_corpus_gets_its_own_index_folder(tmp_path, monkeypatch):
 def test_aliases_capitals_and_phrases_of_reference_are_no_unknown_names(engine, question, fact):
     result = engine.answer(question)
     assert not result.abstained and fact in result.text
+
+
+def test_a_turkish_demonstrative_points_back(engine):
+    result = engine.answer("Bunu ne zaman başarmayı düşünüyorlar?",
+                           history=["Taraflar ticaret hacmi konusunda hangi hedefte uzlaştı?"])
+    assert result.fact == "Yakın gelecekte"
+
+
+def test_the_plan_for_a_volume_is_no_number_and_a_publication_date_is_the_articles(engine):
+    plan = engine.answer("What is the plan for the volume of Kazakh oil shipped via the pipeline?")
+    assert not plan.abstained and "artırmayı" in plan.citations[0].text
+    assert "2025-10-21" in engine.answer("What is the publication date given for this news piece?").text
