@@ -56,6 +56,7 @@ ENGLISH_STOPWORDS = frozenset(
     st nd rd th co total last ago along across over upon title position abbreviation acronym
     list give explain summarise summarize briefly please kind sort type event
     material materials commodity commodities substance substances raw item items thing things piece publication
+    birkaç birkaçı birkaçını sayın sayınız sıralayın sıralar mısınız listeleyin
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

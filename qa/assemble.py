@@ -302,6 +302,10 @@ _DESCRIBES = re.compile(r"[\"“”]|olduğunu|olarak\b|geçtiğini")
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 
 
+_ASKS_PARTY_SAID = re.compile(r"\b[Ww]hat did (?:the )?(?P<party>[A-ZÇĞİÖŞÜ][^\W\d_]+)(?: [^\W\d_]+)? "
+                              r"(?:say|state|announce|declare)\b")
+
+
 def _is_subject(name: str, hits: list[Hit]) -> bool:
     """Whether a sentence opens with ``name`` as its subject ("Tokayev, ...", "İlham Aliyev ise ...")."""
     pattern = re.compile(rf"(?:\S+\s+){{0,3}}{re.escape(casefold_tr(name)[:5])}\w*(?:,|\s+ise\b)")
@@ -529,6 +533,8 @@ _ASKS_NUMBER = re.compile(r"\bkaç\b|\bne kadar\b|\bhow (?:much|many|large|big)\
                           r"(?:\w+ ){0,5}?(?:amount|tonnage|volume|figure|number|level)\b|\byüzde\b|\bpercent|"
                           r"\bexact\b|\bnumerical\b|\brakam\w*|\bin (?:million |billion )?(?:tons|tonnes|dollars)\b")
 _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
+_ASKS_PAST_YEAR = re.compile(r"geçen yıl|last year|previous year|önceki yıl|a year earlier")
+_FUTURE_CONTEXT = re.compile(r"gelecekte|yakında|hedefl|ulaşması için|çıkararak")
 # "... kısıtlamaları kaldırdığını duyurdu": done before it was announced, on a day the article does not give.
 _REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|söyledi|belirtti|açıkladı|bildirdi|kaydetti|"
                             r"vurguladı|aktardı)")
@@ -642,6 +648,13 @@ def assemble(
             _CLOCK.search(h.sentence.text) for h in body if h.score >= evidence.name_ratio * top.score):
         return _abstain("asks for a time of day; the best sentences give none")
     reacting = name_candidates(question, first=True)[:1]
+    # "What did the Armenian government say?": a party the article quotes nowhere.
+    said = _ASKS_PARTY_SAID.search(question)
+    party = fold_ascii(casefold_tr(said.group("party")))[:4] if said else ""
+    # A country speaks through its leader: "What did Azerbaijan announce?" is what Aliyev announced.
+    represented = any(fold_ascii(casefold_tr(t.split()[0]))[:4] == party for t in (people or {}).values() if t)
+    if said and not speaker and not person and not represented and not _is_subject(said.group("party"), body):
+        return _abstain(f"asks what {said.group('party')} said; the article reports nothing {said.group('party')} said")
     if reacting and _ASKS_REACTION.search(fold_ascii(casefold_tr(question))) and not _is_subject(reacting[0], body):
         return _abstain(f"asks how {reacting[0]} reacted; the article reports nothing {reacting[0]} said or did")
     counted = counted_noun(question) if kind == QUANTITY else ""
@@ -751,6 +764,11 @@ def assemble(
         return _abstain(f"asks for a {role}; the best sentence names none")
     if fact is not None and kind == DATE and asks_about_the_future(question) and _PAST.search(casefold_tr(fact.text)):
         return _abstain(f"asks when something will happen; the best sentence's {fact.text!r} is past")
+    if (fact is not None and kind == QUANTITY and _ASKS_PAST_YEAR.search(casefold_tr(question))
+            and _FUTURE_CONTEXT.search(casefold_tr(primary.sentence.text[max(0, fact.start - 80):fact.end + 30]))
+            and not _ASKS_PAST_YEAR.search(casefold_tr(primary.sentence.text[max(0, fact.start - 80):fact.end]))):
+        # "Ticaret hacmi geçen yıl kaç dolardı?" is not answered by the target "1 milyar dolara ulaşması için".
+        return _abstain(f"asks about a past figure; {fact.text!r} is a target")
     if fact is not None and kind == QUANTITY and asks_about_the_future(question) and _PAST.search(
             casefold_tr(primary.sentence.text[max(0, fact.start - 30):fact.start])):
         # "Petrol miktarı konusunda ne hedefliyorlar?" asks what is planned, not a number:

@@ -56,14 +56,14 @@ _ASKS = [
                r"\bhangi (?:oranda|miktarda|seviyeye)|\bmiktar(?:ı|ın)\b|\bsayısı\b|\boranı\b|"
                r"\bhangi (?:tutar|rakam|meblağ)\w*|\bwhat(?:'s| is| was) the (?:\w+ )?target\b|"
                r"\bcapacity\b|\bkapasite|\bcosts?\b|\bprice\b|\btariffs?\b|\bfees?\b|\bfunding\b|\bfinanc\w*|"
-               r"\bhow long did\b|\bne kadar sürdü|"
+               r"\bhow long did\b|\bne kadar sürdü|\b(?:total )?length of\b|\bhow long is\b|\buzunluğ\w*|"
                r"\bbudget\b|"
                r"\bbütçe|\binvestment (?:amount|value|size|volume)\b|\byatırım (?:tutarı|miktarı|bedeli)"),
     (DATE, r"\bne zaman\b|\bhangi (?:tarih|yıl|gün|ay)|\btarih(?:i|inde|te)\b|"
            r"\btarih(?:i)? (?:ne|nedir)\b|\bwhen\b|\bthe date\b|\bdate of\b|"
            r"\bwhat (?:\w+ )?(?:date|day|year|month)\b|\bwhich (?:\w+ )?(?:date|day|year|month)\b|\bon what date\b|"
            r"\bby when\b|\bdeadline\b|\bhangi yıla kadar\b|\bson tarih\w*|"
-           r"\b(?:publication|publishing|release|dateline) date\b|\byayın tarih\w*"),
+           r"\b(?:publication|publishing|release) date\b|\bdateline\b|\byayın tarih\w*"),
     (PERSON, r"\bkim(?:dir|di|ler|lerdi|lerdir|lere|lerle|in|e|i|le|inle)?\b|\bwhom?\b|^\W*whose\b|"
              r"\bhangi (?:lider|cumhurbaşkanı|isim|bakan|yetkili|kişi|devlet başkanı)|\bsurname\b|\bsoyad\w*|"
              r"\bwhich (?:\w+ )?(?:leaders?|presidents?|persons?|people|officials?|ministers?|ambassadors?)\b|"

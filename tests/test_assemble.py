@@ -495,3 +495,20 @@ def test_a_city_port_or_border_gate_is_not_named_by_a_country_or_a_quotations_fi
     assert assemble("Kazak tahılı Ermenistan'a hangi sınır kapısı üzerinden ulaştı?", [hit(grain, 0.45, n=1)]).abstained
     assert asked_kind("Which Azerbaijani or Kazakh port city will host the projects?") == place
     assert asked_kind("Which goals of the two countries do these cooperations support?") != place
+
+
+def test_a_past_figure_is_not_a_target_and_a_length_needs_one():
+    trade = "Tokayev, yakın gelecekte ticaret hacmini 2 katına çıkararak 1 milyar dolara ulaşması için anlaştık dedi."
+    result = assemble("Ticaret hacmi geçen yıl kaç dolar olarak gerçekleşti?", [hit(trade, 0.7, n=1)])
+    assert result.abstained and "target" in result.reason
+    pipeline = "Geçen yıl BTC üzerinden 1,5 milyon ton Kazak petrolü taşındı."
+    assert assemble("What is the total length of the BTC pipeline?", [hit(pipeline, 0.7, n=1)]).abstained
+
+
+def test_what_a_party_the_article_never_quotes_said_is_not_answered():
+    aliyev = "Aliyev ayrıca Azerbaycan'ın Ermenistan'a uyguladığı kısıtlamaları kaldırdığını duyurdu."
+    people = {"Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    hits = [hit(aliyev, 0.6, n=1)]
+    assert assemble("What did the Armenian government say about it?", hits, people=people).abstained
+    # A country speaks through its leader.
+    assert not assemble("What did Azerbaijan announce about Armenia?", hits, people=people).abstained

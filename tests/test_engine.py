@@ -209,3 +209,9 @@ def test_the_plan_for_a_volume_is_no_number_and_a_publication_date_is_the_articl
     plan = engine.answer("What is the plan for the volume of Kazakh oil shipped via the pipeline?")
     assert not plan.abstained and "artırmayı" in plan.citations[0].text
     assert "2025-10-21" in engine.answer("What is the publication date given for this news piece?").text
+
+
+def test_list_some_and_a_dateline(engine):
+    fields = engine.answer("İki hükümet arasında imzalanan anlaşmalar hangi alanları kapsıyor? Birkaçını sayın.")
+    assert not fields.abstained and "istatistik" in fields.text
+    assert "2025-10-21" in engine.answer("What is the dateline on the report?").text
