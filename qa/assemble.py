@@ -239,6 +239,10 @@ def _title_words(sentence: str, fact: Fact) -> set[str]:
     return {fold_ascii(casefold_tr(w))[:4] for w in before if w[0].isupper()}
 
 
+_SAID_SO = re.compile(r"\b(?:describ\w*|call(?:ed|s)?|said|say|says|stated|stress\w*|emphasi[sz]\w*|nitelendir\w*|"
+                      r"soyle\w*|dedi\w*|tanimla\w*|vurgula\w*)\b")
+
+
 def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, Fact] | None:
     """"Azerbaycan'ın devlet başkanı kim?": the name whose title names the question's country.
 
@@ -247,6 +251,9 @@ def _titled_person(question: str, hits: list[Hit], floor: float) -> tuple[Hit, F
     """
     folded = casefold_tr(question)
     if _WITH_WHOM.search(folded) or not _LEADER.search(fold_ascii(folded)) or len(content_tokens(question)) > 6:
+        return None
+    # "Which leader described the Azerbaijani and Kazakh peoples as brothers?" asks who said it.
+    if _SAID_SO.search(fold_ascii(casefold_tr(question))):
         return None
     # Four letters: "Azeri" and "Kazakh" are "Azerbaycan" and "Kazakistan".
     asked = {fold_ascii(w)[:4] for w in tokenize(question) if len(w) >= 4}

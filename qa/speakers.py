@@ -66,13 +66,18 @@ def sentence_speakers(doc: Document) -> dict[str, str]:
     return speakers
 
 
+def asks_about_words(question: str) -> bool:
+    """Does the question ask what someone said, stressed or described?"""
+    return _ASKS_SPEECH.search(fold_ascii(casefold_tr(question))) is not None
+
+
 def asked_speaker(question: str, people: dict[str, str]) -> str:
     """The person whose statements the question asks about ("" if none or several).
 
     ``people`` maps surnames to their titles: "the Kazakh leader" is the one
     titled "Kazakistan Cumhurbaşkanı".
     """
-    return asked_person(question, people) if _ASKS_SPEECH.search(fold_ascii(casefold_tr(question))) else ""
+    return asked_person(question, people) if asks_about_words(question) else ""
 
 
 def leader_countries(question: str) -> set[str]:
@@ -93,4 +98,4 @@ def asked_person(question: str, people: dict[str, str]) -> str:
     return named[0] if len(named) == 1 else ""
 
 
-__all__ = ["asked_person", "asked_speaker", "leader_countries", "sentence_speakers"]
+__all__ = ["asked_person", "asked_speaker", "asks_about_words", "leader_countries", "sentence_speakers"]

@@ -512,3 +512,11 @@ def test_what_a_party_the_article_never_quotes_said_is_not_answered():
     assert assemble("What did the Armenian government say about it?", hits, people=people).abstained
     # A country speaks through its leader.
     assert not assemble("What did Azerbaijan announce about Armenia?", hits, people=people).abstained
+
+
+def test_who_described_something_is_no_question_about_a_countrys_leader():
+    opening = "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Azerbaycan Cumhurbaşkanı İlham Aliyev görüştü."
+    brothers = 'Cumhurbaşkanı İlham Aliyev ise Azerbaycan ve Kazakistan halklarının "kardeş halklar" olduğunu söyledi.'
+    result = assemble("Which leader described the Azerbaijani and Kazakh peoples as brotherly peoples?",
+                      [hit(brothers, 0.66, n=1), hit(opening, 0.36, n=2)])
+    assert result.fact == "İlham Aliyev"
