@@ -115,3 +115,12 @@ def test_the_lexicon_round_trips_and_another_lexicon_means_stale(corpus, tmp_pat
     monkeypatch.setattr("index.lexicon.source", lambda: "OtherWordNet 9.9")
     with pytest.raises(StaleIndexError, match="OtherWordNet"):
         load_index(out, MODEL["id"])
+
+
+def test_another_glossary_means_stale(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "index"
+    manifest = build_index(_docs(corpus), out, FakeEmbedder(), MODEL, lexicon={"en": {}, "tr": {}})
+    assert manifest["lexicon"]["glossary"]
+    monkeypatch.setattr("index.lexicon.glossary_version", lambda: "0123456789ab")
+    with pytest.raises(StaleIndexError, match="another glossary"):
+        load_index(out, MODEL["id"])
