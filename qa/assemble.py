@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from index.analysis import analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
+from index.analysis import STOPWORDS, analyze, casefold_tr, content_tokens, fold_ascii, strip_suffix, tokenize
 from index.units import leans_on_previous, resolve_leaders
 from qa.constraints import (
     asked_units,
@@ -175,7 +175,8 @@ def _words(text: str) -> set[str]:
 
 def _foreign_official(question: str, person: str, people: Mapping[str, str]) -> bool:
     """"Which Kazakh officials ...?" and the person is titled for another country ("Azerbaycan Cumhurbaşkanı")."""
-    asked = {fold_ascii(m.group(1))[:4] for m in _NATIONALITY.finditer(fold_ascii(casefold_tr(question)))}
+    asked = {fold_ascii(m.group(1))[:4] for m in _NATIONALITY.finditer(fold_ascii(casefold_tr(question)))
+             if m.group(1) not in STOPWORDS}
     title = next((t for p, t in people.items() if p in person), "")
     if not asked or " " not in title:
         return False

@@ -520,3 +520,11 @@ def test_who_described_something_is_no_question_about_a_countrys_leader():
     result = assemble("Which leader described the Azerbaijani and Kazakh peoples as brotherly peoples?",
                       [hit(brothers, 0.66, n=1), hit(opening, 0.36, n=2)])
     assert result.fact == "İlham Aliyev"
+
+
+def test_which_official_without_a_nationality_keeps_every_person():
+    aliyev = "Azerbaycan Cumhurbaşkanı İlham Aliyev kısıtlamaları kaldırdığını duyurdu."
+    people = {"Aliyev": "Azerbaycan Cumhurbaşkanı"}
+    result = assemble("Which official announced that the restrictions were lifted?", [hit(aliyev, 0.7, n=1)],
+                      people=people)
+    assert result.fact == "İlham Aliyev"
