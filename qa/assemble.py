@@ -542,7 +542,8 @@ _ASKS_NUMBER = re.compile(r"\bkaç\b|\bne kadar\b|\bhow (?:much|many|large|big)\
                           r"\bexact\b|\bnumerical\b|\brakam\w*|\bin (?:million |billion )?(?:tons|tonnes|dollars)\b")
 _PLANS = re.compile(r"hedefl|planla|amaçl|yakında|gelecekte")
 _ASKS_PAST_YEAR = re.compile(r"geçen yıl|last year|previous year|önceki yıl|a year earlier")
-_FUTURE_CONTEXT = re.compile(r"gelecekte|yakında|hedefl|ulaşması için|çıkararak")
+# A target, not a figure reached: what is planned, or "... ulaşması için", "... çıkararak".
+_FUTURE_CONTEXT = re.compile(_PLANS.pattern + r"|ulaşması için|çıkararak")
 # "... kısıtlamaları kaldırdığını duyurdu": done before it was announced, on a day the article does not give.
 _REPORTED_DONE = re.compile(r"\w+[dt][ıiuü]ğ[ıiuü]n[ıiuü]\s+(?:duyurdu|söyledi|belirtti|açıkladı|bildirdi|kaydetti|"
                             r"vurguladı|aktardı)")

@@ -181,6 +181,10 @@ class Vocabulary:
         return [[casefold_tr(self.names[i]) for i in np.argsort(-row)[:1] if row[i] >= FOREIGN_NAME_MATCH]
                 for row in vectors @ self.name_vectors.T]
 
+    def _glossed(self, word: str, foreign: bool) -> list[str]:
+        """The corpus words the hand-kept glossary gives for ``word``."""
+        return [w for w in glossed(self.lexicon, word, foreign) if w in self._word_position]
+
     def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 
@@ -193,7 +197,7 @@ class Vocabulary:
         unknown = [w for w in dict.fromkeys(words) if not w[0].isdigit() and not self.known_verbatim(w)]
         # A word spelt like a corpus word may still mean another ("transformer" is not "Trans Hazar").
         glossary = {w: found for w in dict.fromkeys(words) if w not in unknown and not w[0].isdigit()
-                    and (found := [g for g in glossed(self.lexicon, w, foreign) if g in self._word_position])}
+                    and (found := self._glossed(w, foreign))}
         if not unknown or self.word_vectors is None or not len(self.word_vectors):
             return glossary, tuple(unknown)
         # Casefolded as Turkish, an English "Interstate" became "ınterstate".
@@ -220,7 +224,7 @@ class Vocabulary:
             close += [w for w in lexical if w not in close]
             # The glossary is kept by hand for news vocabulary: no polysemy to guard against, and
             # what it gives replaces the encoder's guesses ("day" is "bugünkü", not "gündemi").
-            glossary = [w for w in glossed(self.lexicon, word, foreign) if w in self._word_position]
+            glossary = self._glossed(word, foreign)
             if glossary:
                 close = glossary + [w for w in lexical if w not in glossary]
             top = self.words[best[0]]
