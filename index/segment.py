@@ -2,9 +2,11 @@
 
 Every span returned satisfies ``text[start:end] == sentence``: nothing is
 rewritten, only located. The rules target news prose: a period after a short
-number is an ordinal (``2. Toplantısı``), a period after an abbreviation or an
-initial is not an end, and a quotation that closes after its period continues
-the sentence when the next word is lower case (``ortağıdır." dedi.``).
+number or a Roman numeral is an ordinal (``2. Toplantısı``, ``II. Dünya``), a
+period after an abbreviation or an initial is not an end (``Prof. Dr.``,
+``M.Ö. 300``, ``John F. Kennedy``), and a quotation that closes after its
+period continues the sentence when the next word is lower case
+(``ortağıdır." dedi.``).
 """
 
 from __future__ import annotations
@@ -26,12 +28,22 @@ _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*")
+# Roman numerals before a period are ordinals: "II. Dünya Savaşı", "XIV. Louis".
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# Letters joined by periods: "M.Ö", "A.Ş", "T.C", "U.S", "J.A", "e.g".
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}")
+# Two-word abbreviations whose last word alone is an ordinary word ("al").
+_PHRASE = re.compile(r"\bet al\Z", re.IGNORECASE)
 
 
 def _word_before(text: str, pos: int) -> str:
-    """The run of letters/digits/periods that ends right before ``pos``."""
+    """The token (letters, digits and ``.,%``) that ends right before ``pos``.
+
+    Commas and percent signs are kept so that "%7,4" is seen as a number,
+    not as the ordinal "4".
+    """
     start = pos
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".,%"):
         start -= 1
     return text[start:pos]
 
@@ -56,17 +68,26 @@ def _is_false_boundary(text: str, mark_start: int, mark_end: int, limit: int) ->
         return False  # "..." before a capital
     if any(ch in _CLOSERS for ch in marks):
         return False  # `göstergesi." Bu` ends at the quote
-    word = _word_before(text, mark_start)
-    if not word:
-        return False
+    return _is_abbreviation(text, _word_before(text, mark_start), mark_start)
+
+
+def _is_abbreviation(text: str, word: str, end: int) -> bool:
+    """True when ``word`` (ending at ``end``, before a period) is not a sentence end."""
     if word.isdigit():
         # Ordinals: "2. Toplantısı", "20. yılı". A four-digit year before a
         # capital is more often a sentence end than a "2025." ordinal.
         return len(word) <= 3
-    if len(word) == 1 and word.isalpha() and word.isupper():
-        return True  # initials: "K. Tokayev"
-    if "." in word:
-        return True  # "M.Ö.", "T.C."
+    if len(word) == 1 and word.isalpha():
+        # Initials ("K. Tokayev") and one-letter abbreviations ("c. 1455",
+        # "ö. 869", "Brown v. Topeka"); prose rarely ends in a lone letter,
+        # except the Turkish pronoun "o" ("Kazanan o.").
+        return word != "o"
+    if word.isupper() and len(word) <= 5 and _ROMAN.fullmatch(word):
+        return True
+    if _DOTTED.fullmatch(word):
+        return True
+    if _PHRASE.search(text, max(0, end - 6), end):
+        return True
     return word.lower() in ABBREVIATIONS
 
 
