@@ -18,7 +18,8 @@ APOSTROPHES = "'’‘`´ʼ"
 # Tokens: numbers keep their decimal comma/period ("4,5", "1.000"), words keep
 # the letters of any script. An apostrophe and the suffix after it are matched
 # so that the suffix can be dropped ("Kazakistan'ın" -> "kazakistan").
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:[" + APOSTROPHES + r"][^\W\d_]+)?|[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
+_TOKEN = TOKEN
 
 TURKISH_STOPWORDS = frozenset(
     """

@@ -76,18 +76,40 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(ask)
 
     evaluate = commands.add_parser(
-        "eval", help="run a golden file of question/answer pairs and report metrics",
-        description="Run every pair of a golden file (JSON Lines or YAML) through the engine, print "
-        "a table and metrics, and exit 1 when a threshold or the baseline fails.",
+        "eval", help="run a golden file or a SQuAD-format benchmark and report metrics",
+        description="Run every pair of a golden file (JSON Lines or YAML) through the engine, print\n"
+        "a table and metrics, and exit 1 when a threshold or the baseline fails.\n\n"
+        "With --squad FILE.json (SQuAD v1.1/v2.0, e.g. XQuAD): index each article alone, ask its\n"
+        "questions and report cite@1 (a gold span inside the first cited sentence), answered, f1/em\n"
+        "of the short answer, impossible_refused (v2), en_cite@1 (--questions-from), swap_abstained\n"
+        "(--swap), corpus_cite@1 (--corpus-mode) and p50_ms/p95_ms; exit 1 when a threshold misses.",
+        epilog="examples:\n"
+        "  qa eval tests/golden/seed.jsonl --report artifacts/eval\n"
+        "  qa eval --squad xquad.tr.dev.json --questions-from xquad.en.dev.json --swap --corpus-mode\n"
+        "  qa eval --squad xquad.tr.dev.json --articles 0-3 --threshold cite@1=0.5 --out artifacts/squad.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    evaluate.add_argument("golden", help="golden file (.jsonl, .yaml)")
+    evaluate.add_argument("golden", nargs="?", help="golden file (.jsonl, .yaml); or use --squad")
     evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
     evaluate.add_argument("--baseline", metavar="FILE", help="metrics JSON to compare against")
     evaluate.add_argument("--save-baseline", metavar="FILE", help="write this run's metrics as a baseline")
     evaluate.add_argument("--report", metavar="DIR", help="write report.json and report.html here")
     evaluate.add_argument("--threshold", action="append", default=[], metavar="METRIC=VALUE",
-                          help="override a threshold, e.g. answer_accuracy=0.95 (repeatable)")
+                          help="override a threshold, e.g. answer_accuracy=0.95 or, with --squad, "
+                          "cite@1=0.8 (repeatable; latencies are maxima, the rest minima)")
+    squad = evaluate.add_argument_group("SQuAD-format benchmarks")
+    squad.add_argument("--squad", metavar="FILE.json", help="a SQuAD v1.1/v2.0 file (instead of a golden file)")
+    squad.add_argument("--questions-from", metavar="EN.json",
+                       help="a parallel file with the same question ids (e.g. English): adds en_cite@1")
+    squad.add_argument("--corpus-mode", action="store_true",
+                       help="also ask every question of one index over all the articles: corpus_cite@1")
+    squad.add_argument("--swap", action="store_true",
+                       help="also ask article i's questions of article i+1: swap_abstained")
+    squad.add_argument("--articles", metavar="SPEC", help="articles to run, by index into data[]: 0-3 or 0,5,7")
+    squad.add_argument("--out", metavar="FILE", help="write the JSON summary with per-question records here")
+    squad.add_argument("--quiet", action="store_true", help="no progress bar")
     _corpus_options(evaluate)
+    evaluate.set_defaults(eval_parser=evaluate)
 
     chat = commands.add_parser("chat", help="open the web chat (Gradio)")
     chat.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -149,6 +171,21 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    parser = args.eval_parser
+    golden_only = ("baseline", "save_baseline", "report", "corpus", "index", "model", "query_prompt", "passage_prompt")
+    squad_only = ("questions_from", "corpus_mode", "swap", "articles", "out", "quiet")
+    if (args.golden is None) == (args.squad is None):
+        parser.error("give either a golden file or --squad FILE.json (exactly one)")
+    if args.squad:
+        mixed = [name for name in golden_only if getattr(args, name)]
+        if mixed:
+            parser.error(f"--{mixed[0].replace('_', '-')} applies to golden files, not to --squad")
+        from qa.squad import run_cli as run_squad
+
+        return run_squad(args)
+    mixed = [name for name in squad_only if getattr(args, name)]
+    if mixed:
+        parser.error(f"--{mixed[0].replace('_', '-')} applies to --squad only")
     from qa.evaluate import load_golden, run_cli
 
     load_golden(args.golden)  # a malformed file fails before the model loads

@@ -1,4 +1,9 @@
-"""The engine: one corpus, one index, one model, answering questions."""
+"""The engine: one corpus, one index, one model, answering questions.
+
+``Engine.answer`` reads top to bottom: analyse the question once, retrieve the
+candidate sentences, rank them with the fitted model, decide whether any holds
+the answer, extract the short answer, cite the sentence.
+"""
 
 from __future__ import annotations
 
@@ -7,103 +12,45 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from index.analysis import (
-    analyze,
-    casefold_tr,
-    content_tokens,
-    lacks_turkish_letters,
-    looks_english,
-    normalise_case,
-    stem,
-    strip_suffix,
-)
+from index.analysis import lacks_turkish_letters, normalise_case
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
-from index.units import lexical_texts, titled_people
-from qa.assemble import Assembled, Evidence, assemble
-from qa.constraints import excluded_words, name_candidates, role_missing, spelt_number, unit_words, verb_forms
+from qa.extract import Span, best_span
+from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
 from qa.names import Vocabulary
-from qa.questions import asked_kind
-from qa.retrieve import Hit, HybridRetriever
-from qa.speakers import asked_person, asked_speaker, sentence_speakers
+from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, clean_question, parse
+from qa.rank import MODELS, Models, load_models
+from qa.retrieve import Retriever, Signals
 from qa.types import Answer, Citation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
 DEFAULT_INDEX = PROJECT_ROOT / ".qa_index"
-MAX_QUESTION_CHARS = 1000
-RERANK_DEPTH = 8  # hits the answer assembly may re-order by answer type
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
-_PARTICIPLE = re.compile(r"(?:l[ae]n|nan|nen|d[ıiuü]ğ[ıiuü]\w*|t[ıiuü]ğ[ıiuü]\w*|[ae]c[ae]k\w*)$")
-_ASKING_VERB = re.compile(r"nitelendir|tanımla|tarif|betimle|adlandır|characteri[sz]|describ|portray|depict")
-_INTERROGATIVE = re.compile(r"\b(?:what|what's|which|who|whom|whose|when|where|why|how|ne|neler|neyi|nedir|neydi|"
-                            r"kim|kimi|hangi|nerede|neden|niçin|nasıl|kaç)\b")
-# Pronouns that point back into the conversation ("What did he announce?").
-_PRONOUN = re.compile(
-    r"\b(?:he|she|they|him|her|them|his|their|there|that|those|these|it|its|o|onun|ona|onu|onlar|onların|orada|oraya|"
-    r"oradan|ondan|bunlar|bunların|bundan|bunun|bunu|buna|bununla|şunu|bu miktar\w*|bu rakam\w*|bu hedef\w*)\b",
-    re.IGNORECASE)
-
-
-@dataclass
-class _Analysis:
-    """A question, what it asks for, and the sentences ranked for it."""
-
-    question: str
-    kind: str | None
-    english: bool
-    words: list[str]
-    alternatives: dict[str, list[str]]
-    alien: tuple[str, ...]
-    alien_share: float
-    follow_up: bool
-    mentioned: tuple[str, ...]
-    ranked: list[Hit]
-    timings: dict[str, float]
-
-
-class QAError(Exception):
-    """Anything the user can fix; the message says what was wrong and what to do."""
-
-
-class QuestionError(QAError, ValueError):
-    """The question itself is unusable (empty, too long, control characters)."""
-
-
+ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 USER_ERRORS = (QAError, DocumentError, IndexStoreError, ModelError)
+# A follow-up leans on the question before it ("Peki uranyum?", "And Aliyev?").
+_FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
+
+__all__ = ["ABSTAIN_TEXT", "MAX_QUESTION_CHARS", "USER_ERRORS", "Engine", "QAError", "QuestionError",
+           "clean_question"]
 
 
-def clean_question(question: object) -> str:
-    """Return the question with whitespace normalised, or raise QuestionError."""
-    if not isinstance(question, str):
-        raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    bad = _CONTROL.search(question)
-    if bad:
-        raise QuestionError(
-            f"the question contains a control character ({bad.group()!r} at position {bad.start()}); "
-            "remove it and ask again"
-        )
-    text = " ".join(question.split())
-    if not text:
-        raise QuestionError("the question is empty; ask something about the article")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
-        )
-    return text
+@dataclass(frozen=True)
+class Ranking:
+    """The candidate sentences, best first, with the fitted model's probabilities."""
 
-
-_ALIAS = re.compile(
-    r"(?P<alias>(?:[^\W\d_]+\s+){1,3}?)(?:diye|olarak|adıyla)\s+(?:da\s+)?(?:bilinen|anılan|adlandırılan)|"
-    r"\b(?:known as|so-called|dubbed|nicknamed)\s+(?:the\s+)?(?P<alias2>(?:[^\W\d_]+\s*){1,3})", re.IGNORECASE)
+    signals: Signals
+    rows: np.ndarray
+    probabilities: np.ndarray
+    features: np.ndarray
+    answerable: float  # probability that the best sentence answers the question at all
 
 
 class Engine:
@@ -114,8 +61,8 @@ class Engine:
     ``auto_build`` is true (the default for the default corpus), otherwise
     loading raises with a clear message. ``load=False`` defers loading (to
     call :meth:`build` first). ``encoder`` shares an already loaded model of the
-    same name (``other.encoder``) instead of loading it again. Safe to call
-    from many threads.
+    same name (``other.encoder``). ``models`` names a fitted-weights file
+    (default ``qa/models/ranker.json``). Safe to call from many threads.
     """
 
     def __init__(
@@ -127,10 +74,10 @@ class Engine:
         passage_prompt: str | None = None,
         auto_build: bool | None = None,
         fast_query_encoder: bool = False,
-        evidence: Evidence | None = None,
         progress: bool = False,
         load: bool = True,
-        encoder: Encoder | None = None,
+        encoder: Encoder | FastUseEncoder | None = None,
+        models: str | Path | None = None,
     ):
         if corpus is None:
             corpus = [Path(os.environ.get("QA_CORPUS", DEFAULT_CORPUS))]
@@ -145,35 +92,38 @@ class Engine:
             self.index_dir = self.index_dir / "corpora" / key[:12]
         self.spec = ModelSpec.resolve(model, query_prompt, passage_prompt)
         self.auto_build = default_corpus if auto_build is None else auto_build
-        self.evidence = evidence or Evidence()
         self.progress = progress
         self._fast = fast_query_encoder
         if encoder is not None and encoder.model_id != self.spec.model_id:
             raise QAError(f"the encoder given is {encoder.model_id!r}, but this engine uses {self.spec.model_id!r}")
-        self._encoder: Encoder | FastUseEncoder | None = encoder
+        self._encoder = encoder
         self._lock = threading.Lock()
+        self._models_path = Path(models) if models else MODELS
         self.timings: dict[str, float] = {}
         if load:
             self.load()
+
+    # -- loading --------------------------------------------------------------------------
 
     def load(self) -> None:
         """Load the index (building it if allowed) and prepare retrieval."""
         started = time.perf_counter()
         self.index = self._load_or_build()
-        self.retriever = HybridRetriever(self.index.sentences, self.index.vectors, self.index.owners,
-                                         lexical_texts=lexical_texts(self.index.documents))
-        self.by_source = {d.source: d for d in self.index.documents}
-        self.people = {p: c for d in self.index.documents for p, c in titled_people(d).items()}
-        self.speakers = {i: p for d in self.index.documents for i, p in sentence_speakers(d).items()}
-        # The sentences under each document's last heading ("Sonuç"): what "the conclusion" means.
-        self.closing = frozenset(s.id for d in self.index.documents if d.sections
-                                 for s in d.sentences if s.kind == "body" and s.section == d.sections[-1])
-        self._sentences_by_id = {s.id: s for s in self.index.sentences}
-        self._corpus_text = casefold_tr("\n".join(d.text for d in self.index.documents))
-        self.vocabulary = Vocabulary(self.index.documents, self._encoder_for(building=False), self.index.lexicon)
+        documents, sentences = self.index.documents, self.index.sentences
+        self.vocabulary = Vocabulary(documents, self.encoder, self.index.lexicon)
+        self.retriever = Retriever(documents, sentences, self.index.vectors, self.index.owners,
+                                   self.vocabulary.words, self.vocabulary.word_vectors)
+        self.by_source = {d.source: d for d in documents}
+        titles = {d.source: d.title for d in documents}
+        self.table = SentenceTable.build([titles[s.source] if s.kind == "title" else s.text for s in sentences],
+                                         [s.kind for s in sentences], self.retriever.previous, self.retriever.next)
+        self._row = {s.id: i for i, s in enumerate(sentences)}
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
-    # -- loading --------------------------------------------------------------------------
+    @property
+    def models(self) -> Models:
+        """The fitted ranking, answerability and span models (read on first use)."""
+        return load_models(self._models_path)
 
     def _encoder_for(self, building: bool) -> Encoder | FastUseEncoder:
         with self._lock:
@@ -207,7 +157,7 @@ class Engine:
             if sorted(s["path"] for s in index.manifest["sources"]) != expected:
                 raise StaleIndexError(
                     f"the index in {self.index_dir} covers other files than {', '.join(map(str, self.corpus))}; "
-                    "rebuild with `qa index build`"
+                    f"rebuild with `qa index build {' '.join(map(str, self.corpus))} --out {self.index_dir}`"
                 )
             return index
         except IndexStoreError:
@@ -216,188 +166,149 @@ class Engine:
         self.build()
         return load_index(self.index_dir, self.spec.model_id)
 
-    # -- answering ------------------------------------------------------------------------
+    # -- the pipeline ---------------------------------------------------------------------
 
-    def _previous_names(self, previous: list[str]) -> tuple[str, ...]:
-        """Names the previous answer gave ("Kasım Cömert Tokayev"): what "he" or "there" points to."""
-        if not previous:
-            return ()
-        earlier = self.answer(previous[-1], history=previous[-4:-1])
-        return (earlier.fact,) if earlier.fact and earlier.fact[:1].isupper() else ()
-
-    def _analyse(self, question: str, history: list[str] | None) -> _Analysis:
-        """Everything about a question that retrieval and assembly need, and the ranking."""
-        started = time.perf_counter()
-        question = clean_question(question)
-        previous = [q for q in (history or []) if isinstance(q, str) and q.strip()]
-        english = looks_english(question)
-        # "Apart from oil, ..." sets oil aside: it must not pull in the oil sentence.
-        set_aside = set(excluded_words(question))
-        words = [w for w in content_tokens(question) if w not in set_aside]
-        alternatives, alien = self.vocabulary.match(words, foreign=english)
-        if set_aside:
-            # "Besides oil, which fuel ...": what stands for oil does not stand for the fuel asked about.
-            aside, _ = self.vocabulary.match(sorted(set_aside), foreign=english)
-            dropped = set(set_aside) | {w for forms in aside.values() for w in forms}
-            alternatives = {w: [a for a in forms if a not in dropped] for w, forms in alternatives.items()}
-        # "nasıl nitelendiriyor", "how does he characterise": the asking, not a topic the article lacks.
-        alien = tuple(w for w in alien if not _ASKING_VERB.match(w))
-        # "fifteen deals" is "15 anlaşma": a spelt-out number is known by its digits.
-        numbers = {w: spelt_number(w) for w in words if spelt_number(w)}
-        alternatives = {**alternatives, **{w: [n] for w, n in numbers.items()}}
-        alien = tuple(w for w in alien if w not in numbers)
-        # "Hangi süre içinde?" after a question: no word of its own the article has, so it goes on from there.
-        short = (_FOLLOW_UP.match(question) is not None or len(content_tokens(question)) <= 1
-                 or not self.retriever.has_topic(words, alternatives))
-        follow_up = bool(previous) and (short or _PRONOUN.search(question) is not None)
-        # "Peki Aliyev?" asks what the earlier question asked; "And what's the plan?" asks its own.
-        inherits = follow_up and short and not _INTERROGATIVE.search(casefold_tr(question))
-        kind = asked_kind(question) or (asked_kind(previous[-1]) if inherits else None)
-        encoder = self._encoder_for(building=False)
-        typed = question
-        if lacks_turkish_letters(question) and not english:
-            typed = self.vocabulary.restore_diacritics(question)
-        vector = encoder.encode_queries([normalise_case(typed)])[0]
-        if follow_up:
-            # The earlier question gives the frame ("what did he say about"), the
-            # new one the topic.
-            vector = vector * 2 + encoder.encode_queries([previous[-1]])[0]
+    def analyse(self, question: object, history: list | None = None) -> Query:
+        """The question analysed once: words, answer type, cross-lingual alternatives, vector."""
+        query = parse(question)
+        previous = _previous_question(history)
+        words, kind = query.words, query.kind
+        if previous and (_FOLLOW_UP.match(query.text) or len(words) <= 1):
+            earlier = parse(previous)
+            # "Peki maliyeti?" after "Hatta kaç durak olacak?" asks what the last question asked, of a new
+            # topic; "Ondan sonra ne oldu?" has no topic the corpus knows and keeps the last one's.
+            if not query.asks_anew:
+                kind = earlier.kind
+            if not any(self.vocabulary.known_verbatim(w) for w in words):
+                words = words + tuple(w for w in earlier.words if w not in words)
+        typed = query.text
+        if lacks_turkish_letters(typed) and not query.english:
+            typed = self.vocabulary.restore_diacritics(typed)
+        # One encoder call: the question, its words and, in English, the words capitalised as names.
+        distinct = [w.replace("ı", "i") if query.english else w for w in dict.fromkeys(words)]
+        titled = [w[:1].upper() + w[1:] for w in distinct] if query.english else []
+        texts = [normalise_case(typed), *distinct, *titled]
+        encoded = dict(zip(texts, self.encoder.encode_queries(texts), strict=True))
+        vector, word_vectors = encoded[texts[0]], self.vocabulary.encode(distinct, encoded)
+        alternatives, alien = self.vocabulary.match(list(words), foreign=query.english, encoded=encoded)
+        if previous and (words != query.words or kind is not query.kind):
+            vector = vector * 2 + self.encoder.encode_queries([previous])[0]
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
-        encoded = time.perf_counter()
-        alien_share = self._alien_share(words, alien)
-        if follow_up:
-            # Names from the earlier question stand in for "he", "orada", ...; a question
-            # with no topic of its own ("Ondan sonra ne yaptılar?") keeps the earlier topic.
-            mentioned = self._previous_names(previous)
-            carried = [strip_suffix(casefold_tr(n)) for n in name_candidates(previous[-1])]
-            carried += [w for name in mentioned for w in content_tokens(name)]
-            if not self.retriever.has_topic(words):
-                carried += content_tokens(previous[-1])
-            # An English earlier question carries English words: they need their translations too.
-            carried_alternatives, _ = self.vocabulary.match(carried, foreign=looks_english(previous[-1]))
-            alternatives = {**{n: [] for n in carried}, **carried_alternatives, **alternatives}
-            words = words + carried
-        else:
-            mentioned = ()
-        ranked = self.retriever.search(question, vector, alternatives=alternatives, words=words,
-                                       not_focus=unit_words(words) | verb_forms(words))
-        return _Analysis(question, kind, english, words, alternatives, alien, alien_share, follow_up,
-                         mentioned, ranked, {"encode_ms": (encoded - started) * 1000,
-                                  "retrieve_ms": (time.perf_counter() - encoded) * 1000})
+        before, after = query.wh_context
+        if query.english:  # the Turkish words the answer stands before
+            after = tuple(a for w in after for a in alternatives.get(w, (w,)))
+        return replace(query, words=words, kind=kind, alternatives={w: tuple(a) for w, a in alternatives.items()},
+                       alien=tuple(alien), vector=vector, word_vectors=word_vectors, wh_context=(before, after))
 
-    def answer(self, question: str, history: list[str] | None = None, k: int = 5) -> Answer:
-        """Answer ``question``; ``history`` holds earlier questions of a conversation."""
+    def rank(self, query: Query) -> Ranking:
+        """Candidate sentences ordered by the fitted model's probability of holding the answer."""
+        signals = self.retriever.signals(query)
+        features = sentence_features(query, signals, self.table)
+        probabilities = self.models.sentence.probabilities(features)
+        order = np.argsort(-probabilities, kind="stable")
+        rows, probabilities, features = signals.rows[order], probabilities[order], features[order]
+        answerable = float(self.models.answerable.probabilities(
+            answerable_features(query, signals, probabilities, features)[None, :])[0])
+        return Ranking(signals, rows, probabilities, features, answerable)
+
+    def extract(self, query: Query, ranking: Ranking) -> Span | None:
+        """The short answer inside the best sentence."""
+        row = int(ranking.rows[0])
+        terms = frozenset().union(*(g.terms for g in ranking.signals.groups)) if ranking.signals.groups else frozenset()
+        return best_span(self.models.span, query, terms, self.index.sentences[row].text, self.table.profiles[row])
+
+    def answer(self, question: object, history: list | None = None, k: int = 5) -> Answer:
+        """Answer ``question``; ``history`` holds earlier questions (or (question, answer) pairs)."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise QAError(f"k must be a positive whole number, got {k!r}")
         started = time.perf_counter()
-        found = self._analyse(question, history)
-        ranked = found.ranked
-        hits = ranked[:max(k, RERANK_DEPTH)]
-        speaker = asked_speaker(found.question, self.people)
-        if speaker:
-            # All the speaker's statements may answer "what did he say": they were scored too.
-            hits += [h for h in ranked[len(hits):] if self.speakers.get(h.sentence.id) == speaker]
-        assembling = time.perf_counter()
-        source = hits[0].sentence.source if hits else None
-        title_hit = next((h for h in ranked if h.sentence.kind == "title" and h.sentence.source == source), None)
-        document = self.by_source.get(source)
-        assembled = assemble(
-            found.question,
-            hits,
-            date_hit=title_hit,
-            document_date=document.date if document else "",
-            kind=found.kind,
-            foreign=found.english,
-            unsupported_names=self._unsupported_names(found.question, found.english, found.alternatives),
-            alien_share=found.alien_share,
-            alien=found.alien,
-            missing_role=role_missing(found.question, self._corpus_text, folded=True),
-            mentioned=found.mentioned,
-            alternatives=found.alternatives,
-            speaker=speaker,
-            person=asked_person(found.question, self.people),
-            speakers=self.speakers,
-            people=self.people,
-            closing=self.closing,
-            plain=lacks_turkish_letters(found.question),
-            evidence=self.evidence,
-        )
-        retrieved_ids = {h.sentence.id for h in hits} | ({title_hit.sentence.id} if title_hit else set())
-        citations = self._citations(assembled, retrieved_ids)
-        done = time.perf_counter()
-        return Answer(
-            question=found.question,
-            text=assembled.text,
-            citations=citations,
-            abstained=assembled.abstained,
-            fact=assembled.fact,
-            reason=assembled.reason,
-            retrieved=[h.sentence.id for h in ranked],
-            timings={**found.timings, "assemble_ms": (done - assembling) * 1000,
-                     "total_ms": (done - started) * 1000},
-        )
+        query = self.analyse(question, history)
+        analysed = time.perf_counter()
+        ranking = self.rank(query)
+        ranked = time.perf_counter()
+        retrieved = [self.index.sentences[r].id for r in ranking.rows[:max(k, 1)]]
+        if not len(ranking.rows) or ranking.answerable < self.models.threshold:
+            reason = (f"no sentence is likely to hold the answer (answerable {ranking.answerable:.2f} < "
+                      f"{self.models.threshold:.2f})") if len(ranking.rows) else "the corpus is empty"
+            return Answer(question=query.text, text=ABSTAIN_TEXT, abstained=True, reason=reason,
+                          retrieved=retrieved, timings=_timings(started, analysed, ranked),
+                          query=query, ranking=ranking)
+        span = self.extract(query, ranking)
+        citation = self._citation(int(ranking.rows[0]), float(ranking.probabilities[0]))
+        fact = span.text if span else ""
+        text = f"{citation.text} [1]" if not fact or fact == citation.text else f"{fact} [1]\n\n{citation.text} [1]"
+        return Answer(question=query.text, text=text, citations=[citation], fact=fact, retrieved=retrieved,
+                      timings=_timings(started, analysed, ranked), query=query, ranking=ranking)
 
-    def _citations(self, assembled: Assembled, retrieved_ids: set[str]) -> list[Citation]:
-        """Citations checked against the source text and the retrieval, not trusted."""
-        citations = []
-        for hit in assembled.cited:
-            sentence = hit.sentence
-            text = self.by_source[sentence.source].text
-            if sentence.id not in retrieved_ids or text[sentence.start:sentence.end] != sentence.text:
-                raise AssertionError(f"citation {sentence.id} is not a retrieved, verbatim sentence")
-            citations.append(Citation(sentence.id, sentence.text, sentence.source, sentence.start,
-                                      sentence.end, round(hit.score, 4)))
-        return citations
+    def _citation(self, row: int, score: float) -> Citation:
+        """The sentence, checked verbatim against its source text rather than trusted."""
+        sentence = self.index.sentences[row]
+        document = self.by_source[sentence.source]
+        if document.text[sentence.start:sentence.end] != sentence.text:
+            raise IndexStoreError(f"sentence {sentence.id} no longer matches {sentence.source}; rebuild the index")
+        return Citation(sentence.id, sentence.text, sentence.source, sentence.start, sentence.end, round(score, 4))
 
-    def explain(self, question: str, history: list[str] | None = None, k: int = 5) -> dict:
-        """The answer with the features behind it: retrieval scores of the top ``k`` sentences."""
+    def explain(self, question: object, history: list | None = None, k: int = 5) -> dict:
+        """The answer with what led to it: the analysis and the features of the best ``k`` sentences."""
         result = self.answer(question, history=history, k=k)
-        found = self._analyse(question, history)
+        query, ranking = result.query, result.ranking
+        names = self.models.sentence.features
         return {
             "answer": result.to_dict() | {"reason": result.reason, "fact": result.fact},
-            "kind": found.kind,
-            "english": found.english,
-            "follow_up": found.follow_up,
-            "terms": analyze(found.question),
-            "names_not_in_corpus": list(self._unsupported_names(found.question, found.english, found.alternatives)),
-            "alternatives": found.alternatives,
-            "alien_words": list(found.alien),
-            "alien_share": round(found.alien_share, 3),
-            "hits": [{"id": h.sentence.id, "score": round(h.score, 3), "dense": round(h.dense, 3),
-                      "coverage": round(h.lexical, 3), "bm25": round(h.bm25, 3), "focus": h.focus,
-                      "text": h.sentence.text[:90]} for h in found.ranked[:k]],
+            "kind": query.kind.value,
+            "english": query.english,
+            "words": list(query.words),
+            "alternatives": {w: list(a) for w, a in query.alternatives.items()},
+            "alien_words": list(query.alien),
+            "answerable": round(ranking.answerable, 3),
+            "threshold": self.models.threshold,
+            "hits": [{"id": self.index.sentences[r].id, "probability": round(float(p), 3),
+                      "features": {n: round(float(v), 3) for n, v in zip(names, row, strict=True)},
+                      "text": self.index.sentences[r].text[:90]}
+                     for r, p, row in zip(ranking.rows[:k], ranking.probabilities[:k], ranking.features[:k],
+                                          strict=False)],
         }
-
-    def _unsupported_names(self, question: str, english: bool,
-                           alternatives: dict[str, list[str]] | None = None) -> tuple[str, ...]:
-        """Names in a question that the corpus does not mention.
-
-        A capitalised word with a corpus synonym ("Antlaşmanın" ~ "anlaşması") is a word, not a name.
-        """
-        names = self._capitalised_unknown(question, english)
-        # "Orta koridor diye bilinen ...", "the so-called Middle Corridor": the asker's own name for it.
-        aliases = {w for m in _ALIAS.finditer(question)
-                   for w in re.findall(r"[^\W\d_]+", m.group("alias") or m.group("alias2"))}
-        return tuple(n for n in names if not (alternatives or {}).get(casefold_tr(n)) and n not in aliases)
-
-    def _capitalised_unknown(self, question: str, english: bool) -> tuple[str, ...]:
-        later = name_candidates(question)
-        if english:
-            # Short acronyms differ between languages ("AI" is "YZ", "EU" is "AB").
-            later = [n for n in later if not (n.isupper() and len(n) <= 3)]
-            return self.vocabulary.unsupported_names(later, foreign=True)
-        first = name_candidates(question, first=True)
-        start = first[0] if len(first) > len(later) else ""
-        if _PARTICIPLE.search(casefold_tr(start)):
-            start = ""  # "Kutlanan ortaklık anlaşması ...": a verb form opens the question, not a name
-        return self.vocabulary.unsupported_names(later, sentence_start=start)
-
-    def _alien_share(self, words: list[str], alien: tuple[str, ...]) -> float:
-        """Share of the question's term weight carried by words the corpus does not know."""
-        words = [w for w in words if not w[0].isdigit()]
-        if not words:
-            return 0.0
-        weights = [self.retriever.idf.get(stem(w), self.retriever.unknown_idf) for w in words]
-        return sum(wt for w, wt in zip(words, weights, strict=True) if w in alien) / sum(weights)
 
     def sentence(self, sentence_id: str):
         """The indexed sentence with this id."""
-        return self._sentences_by_id[sentence_id]
+        return self.index.sentences[self._row[sentence_id]]
+
+
+ANSWERABLE_FEATURES = ("top_probability", "margin", "top_dense", "top_coverage", "top_soft", "top_type_evidence",
+                       "top_novelty", "unknown_share", "alien_share", "english")
+_TOP = tuple(SENTENCE_FEATURES.index(name) for name in ("dense", "coverage", "soft", "type_evidence", "novelty"))
+
+
+def answerable_features(query: Query, signals: Signals, probabilities: np.ndarray,
+                        features: np.ndarray) -> np.ndarray:
+    """Question-level features: how sure the ranking is, what its best sentence holds, and how much
+    of the question the corpus knows at all. ``probabilities`` and ``features`` are best first."""
+    if not len(probabilities):
+        return np.zeros(len(ANSWERABLE_FEATURES))
+    total = sum(g.weight for g in signals.groups) or 1.0
+    unknown = sum(g.weight for g in signals.groups if not g.known) / total
+    alien = len(query.alien) / max(len(query.words), 1)
+    second = probabilities[1] if len(probabilities) > 1 else 0.0
+    return np.array([probabilities[0], probabilities[0] - second, *features[0][list(_TOP)], unknown, alien,
+                     float(query.english)])
+
+
+def _previous_question(history: list | None) -> str:
+    """The last earlier question of a conversation; items are questions or (question, answer) pairs."""
+    if history is None:
+        return ""
+    if not isinstance(history, (list, tuple)):
+        raise QAError(f"history must be a list of earlier questions, got {type(history).__name__}")
+    for item in reversed(history):
+        text = item[0] if isinstance(item, (list, tuple)) and item else item
+        if not isinstance(text, str):
+            raise QAError(f"each history item must be a question (text), got {type(text).__name__}")
+        if text.strip():
+            return clean_question(text[:MAX_QUESTION_CHARS])
+    return ""
+
+
+def _timings(started: float, analysed: float, ranked: float) -> dict[str, float]:
+    done = time.perf_counter()
+    return {"analyse_ms": (analysed - started) * 1000, "rank_ms": (ranked - analysed) * 1000,
+            "extract_ms": (done - ranked) * 1000, "total_ms": (done - started) * 1000}

@@ -24,7 +24,6 @@ from index.analysis import (
 )
 from index.documents import Document
 from index.lexicon import Lexicon, describes, document_texts, glossed, lookup
-from qa.constraints import unit_words
 
 NAME_SIMILARITY = 0.6
 FOREIGN_NAME_SIMILARITY = 0.51
@@ -185,7 +184,16 @@ class Vocabulary:
         """The corpus words the hand-kept glossary gives for ``word``."""
         return [w for w in glossed(self.lexicon, word, foreign) if w in self._word_position]
 
-    def match(self, words: list[str], foreign: bool = False) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    def encode(self, texts: list[str], encoded: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Vectors of ``texts``, taken from ``encoded`` where there and encoded in one batch otherwise."""
+        encoded = dict(encoded or {})
+        missing = [t for t in dict.fromkeys(texts) if t not in encoded]
+        if missing:
+            encoded.update(zip(missing, self.encoder.encode_queries(missing), strict=True))
+        return np.array([encoded[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+    def match(self, words: list[str], foreign: bool = False,
+              encoded: dict[str, np.ndarray] | None = None) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """(alternatives, alien words) for the question words the corpus lacks verbatim.
 
         Alternatives are the corpus words the encoder puts closest, at least
@@ -204,7 +212,7 @@ class Vocabulary:
         spelt = [w.replace("ı", "i") for w in unknown] if foreign else unknown
         # One encoder call: the words, and for a foreign question the words capitalised as names.
         titled = [w[:1].upper() + w[1:] for w in spelt] if foreign else []
-        vectors = self.encoder.encode_queries(spelt + titled)
+        vectors = self.encode(spelt + titled, encoded)
         sims = vectors[:len(spelt)] @ self.word_vectors.T
         alternatives, alien = dict(glossary), []
         threshold = FOREIGN_TRANSLATION_SIMILARITY if foreign else TRANSLATION_SIMILARITY
@@ -235,7 +243,7 @@ class Vocabulary:
             close += [n for n in names if n not in close]
             # "radioactive" describes "uranyum" (its definition says so): the one thing it stands for here.
             # A unit ("monetary" -> "dolara") is what a quantity is asked in, not what it is about.
-            described = [w for w in describes(self.lexicon, word) if foreign and not close and not unit_words([w])
+            described = [w for w in describes(self.lexicon, word) if foreign and not close
                          and w in self._word_position and row[self._word_position[w]] >= DESCRIPTION_SIMILARITY]
             close += described
             if close:

@@ -1,174 +1,206 @@
-"""Hybrid retrieval: BM25 over the Turkish analysis plus dense FAISS search, fused."""
+"""Retrieval: every sentence scored by BM25, IDF-weighted term coverage and dense cosine.
+
+The scores are signals, not a ranking: :mod:`qa.rank` combines them (and more)
+with weights fitted on data. Retrieval only decides which sentences are worth
+ranking: the best ``depth`` by a plain sum of dense cosine and coverage.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bm25s
 import faiss
 import numpy as np
 
-from index.analysis import DEFAULT_STEMMER, analyze, content_tokens, stem
-from index.documents import Sentence
+from index.analysis import analyze, content_tokens, fold_ascii, stem
+from index.documents import Document, Sentence
+from qa.query import Query
 
-DENSE_WEIGHT = 0.6
-LEXICAL_WEIGHT = 0.4
-MAX_DENSE_CANDIDATES = 1024  # vectors beyond these count as unrelated (cosine -1)
+MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
+DEPTH = 24  # sentences handed to the ranker
 
 
 @dataclass(frozen=True)
-class Hit:
-    """A retrieved sentence with its scores (all in [0, 1] but ``bm25``)."""
+class TermGroup:
+    """One question word: the index terms that stand for it, and its weight (IDF of the rarest)."""
 
-    sentence: Sentence
-    score: float
-    dense: float
-    lexical: float
-    bm25: float
-    #: the sentence has the question's most specific known word (None: no such word)
-    focus: bool | None = None
-    #: which of the question's topical words (by position) the sentence has
-    matched: frozenset[int] = frozenset()
+    terms: frozenset[str]
+    weight: float
+    known: bool
 
 
-def fuse(dense: np.ndarray, bm25: np.ndarray, coverage: np.ndarray,
-         dense_weight: float = DENSE_WEIGHT, lexical_weight: float = LEXICAL_WEIGHT) -> np.ndarray:
-    """Weighted sum of the dense cosine and a lexical score.
+@dataclass(frozen=True)
+class Signals:
+    """Per-sentence retrieval signals over the whole corpus, and the rows worth ranking."""
 
-    The lexical score is BM25 scaled to the best sentence, damped by how much
-    of the question's term weight the sentence covers, so one rare word
-    shared by chance does not count as a match. Absolute levels survive
-    (unlike rank fusion), which the abstention decision needs.
-    """
-    top = float(bm25.max()) if bm25.size else 0.0
-    lexical = (bm25 / top) * np.sqrt(coverage) if top > 0 else np.zeros_like(bm25)
-    return dense_weight * np.clip(dense, 0.0, 1.0) + lexical_weight * lexical
+    groups: tuple[TermGroup, ...]
+    dense: np.ndarray
+    bm25: np.ndarray
+    coverage: np.ndarray
+    context: np.ndarray  # coverage by the sentence's title and section (candidate rows only)
+    rows: np.ndarray  # candidate sentence rows, best first by the pre-score
+    #: coverage by other readings of the words: 5- and 4-letter prefixes, and IDF taken from
+    #: the language's word frequencies instead of the corpus (candidate rows only)
+    views: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-class HybridRetriever:
-    """Scores every sentence of a corpus for a question; thread-safe after construction."""
+class Retriever:
+    """Holds the corpus's lexical and dense structures; thread-safe after construction."""
 
-    def __init__(self, sentences: list[Sentence], vectors: faiss.Index, owners: np.ndarray,
-                 stemmer: str = DEFAULT_STEMMER, dense_weight: float = DENSE_WEIGHT,
-                 lexical_texts: list[str] | None = None):
+    def __init__(self, documents: list[Document], sentences: list[Sentence], vectors: faiss.Index,
+                 owners: np.ndarray, words: list[str] | None = None, word_vectors: np.ndarray | None = None):
         self.sentences = sentences
         self.vectors = vectors
         self.owners = owners
-        self.stemmer = stemmer
-        self.dense_weight = dense_weight
-        texts = lexical_texts or [s.text for s in sentences]
-        corpus = [analyze(text, stemmer) or ["\u2205"] for text in texts]
-        self.terms = [set(terms) for terms in corpus]
-        # A heading is context ("Toplantı gündemi ve ortak belgeler"): it does not make
-        # every sentence under it hold the question's most specific word.
-        self.own_terms = [set(analyze(s.text, stemmer)) for s in sentences]
+        by_source = {d.source: d for d in documents}
+        texts = [by_source[s.source].title if s.kind == "title" else s.text for s in sentences]
+        self.terms = [analyze(t) for t in texts]
+        self.term_sets = [frozenset(t) for t in self.terms]
+        self.context_sets = [frozenset(analyze(f"{by_source[s.source].title}\n{s.section}")) for s in sentences]
         self.bm25 = bm25s.BM25()
-        self.bm25.index(corpus, show_progress=False)
+        self.bm25.index([t or ["\u2205"] for t in self.terms], show_progress=False)
         doc_freq: dict[str, int] = {}
-        for terms in self.terms:
+        for terms in self.term_sets:
             for term in terms:
                 doc_freq[term] = doc_freq.get(term, 0) + 1
-        n = len(sentences)
+        n = max(len(sentences), 1)
         self.idf = {t: math.log(1 + n / f) for t, f in doc_freq.items()}
+        self.unknown_idf = math.log(1 + n)
         self._by_prefix: dict[str, list[str]] = {}
         for term in self.idf:
             if len(term) >= 4:
                 self._by_prefix.setdefault(term[:4], []).append(term)
-        self.unknown_idf = math.log(1 + n)
+        self.previous, self.next = _neighbours(sentences)
+        tokens = [content_tokens(t) for t in texts]
+        self.prefix_sets = {n: [frozenset(_prefix(w, n) for w in ws) for ws in tokens] for n in PREFIXES}
+        # Each sentence's words as rows of the corpus word vectors: soft matching of paraphrases.
+        position = {w: i for i, w in enumerate(words or ())}
+        self.word_vectors = word_vectors
+        self.sentence_words = [np.array(sorted({position[w] for w in ws if w in position}), dtype=int)
+                               for ws in tokens]
+        self.prefix_idf = {n: _idf(sets) for n, sets in self.prefix_sets.items()}
 
-    def expand(self, term: str, word: str = "") -> list[str]:
-        """Index terms for one query term: itself, or terms it is a prefix of or extends.
-
-        Snowball leaves some suffixes on ("halkı" vs "halk"): a term unknown to
-        the index matches the index terms that share its stem-prefix.
-        """
+    def expand(self, term: str, word: str) -> list[str]:
+        """Index terms for one query term: itself, or the terms it is a prefix of or extends
+        ("halkı" -> "halk"; a whole short word "imal" -> "imalat")."""
         if term in self.idf or len(term) < 4 or term[0].isdigit():
             return [term]
-        # The index term may be the query term less a suffix ("halkı" -> "halk"), or
-        # extend it when the query term is long or a whole word ("imal" -> "imalat");
-        # a short stem cut from a longer word ("ortamda" -> "orta") must not reach "ortak".
         extend = len(term) >= 5 or term == word
         related = [t for t in self._by_prefix.get(term[:4], ())
                    if term.startswith(t) or (extend and t.startswith(term))]
         return related or [term]
 
-    def term_groups(self, words: list[str], alternatives: dict[str, list[str]] | None = None) -> list[set[str]]:
-        """One group of index terms per question word: its stem and its alternatives' stems."""
+    def term_groups(self, query: Query) -> tuple[TermGroup, ...]:
         groups = []
-        for word in dict.fromkeys(words):
-            forms = [word, *(alternatives or {}).get(word, [])]
-            groups.append({t for form in forms for t in self.expand(stem(form, self.stemmer), form)})
-        return groups
+        for word in dict.fromkeys(query.words):
+            forms = [word, *query.alternatives.get(word, ())]
+            terms = frozenset(t for form in forms for t in self.expand(stem(form), form))
+            known = [self.idf[t] for t in terms if t in self.idf]
+            groups.append(TermGroup(terms, max(known, default=self.unknown_idf), bool(known)))
+        return tuple(groups)
 
-    def has_topic(self, words: list[str], alternatives: dict[str, list[str]] | None = None) -> bool:
-        """Does any word name something the corpus has ("Peki Aliyev?" does, "Ondan sonra ne yaptılar?" not)?"""
-        return any(t in self.idf for g in self.term_groups(words, alternatives) for t in g)
-
-    def coverage(self, groups: list[set[str]]) -> np.ndarray:
-        """Share of the question's IDF weight that each sentence contains.
-
-        A group weighs as its rarest known term (an unknown word weighs most)
-        and counts as covered when the sentence has any of its terms.
-        """
-        weights = [max((self.idf[t] for t in g if t in self.idf), default=self.unknown_idf) for g in groups]
-        total = sum(weights)
+    def coverage(self, groups: tuple[TermGroup, ...], sets: list[frozenset[str]]) -> np.ndarray:
+        """Share of the question's IDF weight that each term set contains."""
+        total = sum(g.weight for g in groups)
         if not total:
-            return np.zeros(len(self.sentences))
-        return np.array([
-            sum(w for g, w in zip(groups, weights, strict=True) if g & terms) / total for terms in self.terms
-        ])
+            return np.zeros(len(sets))
+        return np.array([sum(g.weight for g in groups if g.terms & s) / total for s in sets])
 
-    def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Best cosine over each sentence's embedded units."""
         k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES)
-        sims, rows = self.vectors.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        sims, rows = self.vectors.search(vector.reshape(1, -1).astype(np.float32), k)
         best = np.full(len(self.sentences), -1.0, dtype=np.float32)
         valid = rows[0] >= 0
         np.maximum.at(best, self.owners[rows[0][valid]], sims[0][valid])
         return best
 
-    def search(self, question: str, query_vector: np.ndarray, k: int | None = None,
-               alternatives: dict[str, list[str]] | None = None, words: list[str] | None = None,
-               not_focus: frozenset[str] = frozenset()) -> list[Hit]:
-        """The ``k`` best sentences (all when ``k`` is None), best first.
+    def signals(self, query: Query, depth: int = DEPTH) -> Signals:
+        groups = self.term_groups(query)
+        known = sorted({t for g in groups for t in g.terms if t in self.idf})
+        bm25 = np.asarray(self.bm25.get_scores(known), dtype=np.float64) if known else np.zeros(len(self.sentences))
+        dense = self.dense_scores(query.vector)
+        coverage = self.coverage(groups, self.term_sets)
+        prescore = np.clip(dense, 0, 1) + coverage
+        rows = np.argsort(-prescore, kind="stable")[:depth]
+        context = self.coverage(groups, [self.context_sets[i] for i in rows])
+        views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}
+        common = tuple(TermGroup(g.terms, rarity(w, query.english), g.known)
+                       for g, w in zip(groups, dict.fromkeys(query.words), strict=True))
+        views["common"] = self.coverage(common, [self.term_sets[i] for i in rows])
+        views["soft"] = self._soft_coverage(query, groups, rows)
+        # The question's words may sit in the sentence before ("Bu hükümet ..." answers about the one
+        # named there) or after: coverage of the sentence joined with each neighbour.
+        for name, neighbour in (("joint_previous", self.previous), ("joint_next", self.next)):
+            views[name] = self.coverage(groups, [self.term_sets[i] | (self.term_sets[neighbour[i]] if neighbour[i] >= 0
+                                                                      else frozenset()) for i in rows])
+        return Signals(groups, dense, bm25, coverage, context, rows, views)
 
-        ``alternatives`` maps a question word to corpus words that may stand
-        for it (a translation, a synonym); they count for the lexical side.
-        ``words`` replaces the question's own content words (a follow-up adds
-        the names of the earlier question); ``not_focus`` are words that say
-        what kind of answer is wanted ("ton", "dolar") rather than what about.
-        """
-        words = words if words is not None else content_tokens(question)
-        groups = self.term_groups(words, alternatives)
-        topical = self.term_groups([w for w in words if w not in not_focus], alternatives)
-        dense = self.dense_scores(query_vector)
-        known = sorted({t for g in groups for t in g if t in self.idf})
-        bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.sentences))
-        coverage = self.coverage(groups)
-        fused = fuse(dense, np.asarray(bm25, dtype=np.float64), coverage,
-                     self.dense_weight, 1.0 - self.dense_weight)
-        order = np.argsort(-fused, kind="stable")[:k]
-        # The question's own words pick the focus before any synonym the vocabulary
-        # offered ("seviyeye" ~ "düzeyde" must not make a "düzeyde" sentence the one to find).
-        own = self.term_groups([w for w in words if w not in not_focus])
-        focus = self.focus_group(own) or self.focus_group(topical)
-        known_groups = [(n, g) for n, g in enumerate(topical) if any(t in self.idf for t in g)]
-        return [
-            Hit(self.sentences[i], float(fused[i]), float(dense[i]), float(coverage[i]), float(bm25[i]),
-                None if focus is None else bool(focus & self.own_terms[i]),
-                frozenset(n for n, g in known_groups if g & self.own_terms[i]))
-            for i in order
-        ]
+    def _soft_coverage(self, query: Query, groups: tuple[TermGroup, ...], rows: np.ndarray) -> np.ndarray:
+        """Coverage where each question word counts by its closest word in the sentence (cosine of the
+        word vectors): paraphrases and translations count in part ("iskan" ~ "yaşadığı")."""
+        if query.word_vectors is None or self.word_vectors is None or not len(self.word_vectors) or not groups:
+            return np.zeros(len(rows))
+        weights = np.array([g.weight for g in groups])
+        sims = np.clip(query.word_vectors @ self.word_vectors.T, 0, 1)
+        out = np.zeros(len(rows))
+        for n, row in enumerate(rows):
+            found = self.sentence_words[row]
+            if len(found):
+                best = np.maximum(sims[:, found].max(axis=1), [1.0 if g.terms & self.term_sets[row] else 0.0
+                                                                for g in groups])
+                out[n] = float(best @ weights / weights.sum())
+        return out
 
-    def focus_group(self, groups: list[set[str]]) -> set[str] | None:
-        """The question word the corpus knows that is rarest in it ("uranyum" in
-        "how much uranium was shipped?"): the answer sentence should have it."""
-        known = [(max(self.idf[t] for t in g if t in self.idf), i) for i, g in enumerate(groups)
-                 if any(t in self.idf for t in g)]
-        if not known:
-            return None
-        best = max(known)[0]
-        if best <= min(self.idf.values()) + 1e-9:
-            return None  # only words every sentence has: nothing specific
-        return set().union(*(groups[i] for weight, i in known if weight >= best - 1e-9))
+    def _prefix_coverage(self, query: Query, n: int, rows: np.ndarray) -> np.ndarray:
+        """Coverage when a word is its first ``n`` letters (Turkish suffixes vary, stems rarely)."""
+        idf, unknown = self.prefix_idf[n], self.unknown_idf
+        groups = []
+        for word in dict.fromkeys(query.words):
+            terms = frozenset(_prefix(f, n) for f in (word, *query.alternatives.get(word, ())))
+            groups.append(TermGroup(terms, max((idf[t] for t in terms if t in idf), default=unknown), True))
+        return self.coverage(tuple(groups), [self.prefix_sets[n][i] for i in rows])
+
+
+PREFIXES = (4, 5)
+
+
+def _prefix(word: str, n: int) -> str:
+    return word if word[0].isdigit() else fold_ascii(word[:n])
+
+
+def _idf(sets: list[frozenset[str]]) -> dict[str, float]:
+    doc_freq: dict[str, int] = {}
+    for terms in sets:
+        for term in terms:
+            doc_freq[term] = doc_freq.get(term, 0) + 1
+    n = max(len(sets), 1)
+    return {t: math.log(1 + n / f) for t, f in doc_freq.items()}
+
+
+@lru_cache(maxsize=65536)
+def rarity(word: str, english: bool) -> float:
+    """How informative a word is in the language at large: 8 less its Zipf frequency (wordfreq).
+
+    A corpus of one article says little about which words are common ("yapmıştır", "başka",
+    "olabilir"); the language's word frequencies do. Numbers and unknown words weigh most.
+    """
+    from wordfreq import zipf_frequency
+
+    if word[0].isdigit():
+        return 8.0
+    return max(8.0 - zipf_frequency(word, "en" if english else "tr"), 0.5)
+
+
+def _neighbours(sentences: list[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+    """Row of the body sentence before and after each sentence in its document (-1: none)."""
+    previous = np.full(len(sentences), -1)
+    following = np.full(len(sentences), -1)
+    for i in range(1, len(sentences)):
+        a, b = sentences[i - 1], sentences[i]
+        if a.source == b.source and a.kind == b.kind == "body":
+            previous[i], following[i - 1] = i - 1, i
+    return previous, following

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Answer:
     reason: str = ""
     #: ids of the sentences retrieved for the question, best first (for evaluation).
     retrieved: list[str] = field(default_factory=list, repr=False)
+    #: the analysed question and the ranking behind the answer (for explain, follow-ups, benchmarks)
+    query: Any = field(default=None, repr=False, compare=False)
+    ranking: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """The ``qa ask --json`` shape."""

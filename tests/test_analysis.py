@@ -35,12 +35,12 @@ def test_language_guess():
 
 def test_typed_without_turkish_letters():
     from index.analysis import fold_ascii, lacks_turkish_letters
-    from qa.questions import QUANTITY, asked_kind
+    from qa.query import Kind, parse
 
     assert analyze("Kac isbirligi anlasmasi imzalandi?") == analyze("Kaç işbirliği anlaşması imzalandı?")
     assert fold_ascii("çığır öşü") == "cigir osu"
     assert lacks_turkish_letters("Kac anlasma?") and not lacks_turkish_letters("Kaç anlaşma?")
-    assert asked_kind("Kac anlasma imzalandi?") == QUANTITY
+    assert parse("Kac anlasma imzalandi?").kind is Kind.QUANTITY
 
 
 def test_generic_kinds_of_things_are_no_topic():

@@ -13,9 +13,8 @@ import numpy as np
 import pytest
 
 from index.embedding import FastUseEncoder, ModelSpec, load_encoder
-from qa import Answer, Engine, QuestionError, answer
-from qa.assemble import ABSTAIN_TEXT
-from qa.engine import DEFAULT_CORPUS
+from qa import Answer, Engine, QAError, QuestionError, answer
+from qa.engine import ABSTAIN_TEXT, DEFAULT_CORPUS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,55 +59,74 @@ def test_english_question_finds_the_turkish_sentence(engine):
     assert "BTC" in result.citations[0].text
 
 
-def test_date_question_uses_the_article_date(engine):
-    result = engine.answer("Görüşme hangi tarihte gerçekleşti?")
-    assert "2025-10-21" in result.text and "21 Ekim 2025" in result.text
-    assert result.citations[0].text.startswith("date 2025-10-21")
+TRAM = """date 2026-03-02 Kentin ikinci tramvay hattının temeli atıldı
+
+Büyükşehir Belediyesi, Kepez ile Lara arasında yapılacak ikinci tramvay hattının temelini dün düzenlenen törenle attı.
+Yeni hat 14,5 kilometre uzunluğunda olacak ve üzerinde 18 durak bulunacak.
+Projenin toplam maliyetinin 2,3 milyar lira olduğu açıklandı.
+
+Törende konuşan Belediye Başkanı Ayşe Demir, hattın 2028 yılının sonunda hizmete açılacağını söyledi.
+Demir, "Günde 120 bin yolcu taşımayı hedefliyoruz." dedi.
+Hattın finansmanı, Avrupa Yatırım Bankası'ndan sağlanan kredi ile karşılanacak.
+
+Ulaştırma uzmanı Prof. Dr. Mehmet Kaya ise yeni hattın trafik yoğunluğunu yüzde 15 azaltacağını belirtti.
+Araçlar yerli bir firma tarafından Bursa'da üretilecek.
+"""
+
+
+@pytest.fixture(scope="module")
+def tram(tmp_path_factory, engine) -> Engine:
+    folder = tmp_path_factory.mktemp("tram")
+    (folder / "tramvay.txt").write_text(TRAM, encoding="utf-8")
+    return Engine(corpus=[folder], index_dir=folder / "index", auto_build=True, encoder=engine.encoder)
+
+
+@pytest.mark.parametrize(("question", "fact", "cited"), [
+    ("Yeni tramvay hattı kaç kilometre uzunluğunda olacak?", "14,5", "14,5 kilometre"),
+    ("Hatta kaç durak olacak?", "18", "18 durak"),
+    ("Projenin maliyeti ne kadar?", "2,3 milyar", "2,3 milyar lira"),
+    ("Hat ne zaman hizmete açılacak?", "2028", "2028 yılının sonunda"),
+    ("How many stops will the new line have?", "18", "18 durak"),
+    ("Where will the vehicles be produced?", "Bursa", "Bursa'da"),
+])
+def test_any_article_gets_its_facts_answered(tram, question, fact, cited):
+    result = tram.answer(question)
+    assert not result.abstained, result.reason
+    assert cited in result.citations[0].text
+    assert fact in result.fact
 
 
 @pytest.mark.parametrize("question", [
     "Kazakistan'ın nüfusu kaç milyondur?",
-    "What did Putin say about the agreements?",
+    "Which team won the 1998 football world cup final in Paris?",
 ])
-def test_abstains_when_the_article_does_not_say(engine, question):
-    result = engine.answer(question)
-    assert result.abstained and result.text == ABSTAIN_TEXT and result.citations == []
+def test_abstains_on_a_question_about_another_article(tram, question):
+    result = tram.answer(question)
+    assert result.abstained and result.text == ABSTAIN_TEXT and result.citations == [] and result.reason
 
 
-def test_follow_up_uses_the_conversation(engine):
-    result = engine.answer("Peki uranyum?", history=["Tokayev petrol hakkında ne dedi?"])
-    assert not result.abstained and "uranyum" in result.citations[0].text
+def test_explain_shows_the_analysis_and_the_features(tram):
+    report = tram.explain("Hatta kaç durak olacak?")
+    assert report["kind"] == "quantity"
+    assert "durak" in report["words"]
+    assert report["hits"][0]["features"]["coverage"] > 0
+    assert 0 <= report["answerable"] <= 1
 
 
-def test_it_points_back_and_an_own_question_word_keeps_its_own_kind(engine):
-    anniversary = engine.answer("Which anniversary of it was being marked?",
-                                history=["Which treaty's anniversary was the joint declaration adopted for?"])
-    assert anniversary.fact.startswith("20.")
-    plan = engine.answer("And what's the plan for that volume going forward?",
-                         history=["How many tonnes of Kazakh oil went through BTC last year?"])
-    assert not plan.abstained and "artırmayı" in plan.citations[0].text
+def test_follow_up_uses_the_conversation(tram):
+    result = tram.answer("Peki maliyeti?", history=["Hatta kaç durak olacak?"])
+    assert not result.abstained and "2,3 milyar" in result.citations[0].text
+    pairs = tram.answer("Peki maliyeti?", history=[("Hatta kaç durak olacak?", "18")])
+    assert pairs.citations[0].text == result.citations[0].text
 
 
-def test_a_verb_of_describing_is_no_word_the_article_lacks(engine):
-    result = engine.answer("Haberde Tokayev Azerbaycan'ı nasıl nitelendiriyor?")
-    assert not result.abstained and "stratejik ortağıdır" in result.citations[0].text
-
-
-def test_what_stands_for_a_word_set_aside_does_not_stand_for_another(engine):
-    # "fuel" translates to "petrol" too, but "besides oil" sets petrol aside.
-    result = engine.answer("Besides oil, what nuclear-fuel raw material is moved through Azerbaijani territory?")
-    assert not result.abstained and "uranyum" in result.citations[0].text
-
-
-def test_glossary_words_find_the_idiom(engine):
-    result = engine.answer("Beyond bilateral matters, what else did the leaders exchange views on?")
-    assert "görüş alışverişinde" in result.citations[0].text
-
-
-def test_a_pronoun_points_at_the_previous_answer(engine):
-    result = engine.answer("And who did he hold talks with?", history=["Who is the president of Kazakhstan?"])
-    assert result.fact == "İlham Aliyev"
-    assert "Tokayev" in result.citations[0].text
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"k": "5"}, "k must be"), ({"k": None}, "k must be"), ({"k": 0}, "k must be"),
+    ({"history": 5}, "history must be a list"), ({"history": [5]}, "history item"),
+])
+def test_bad_arguments_name_the_bad_value(tram, kwargs, message):
+    with pytest.raises(QAError, match=message):
+        tram.answer("Hatta kaç durak olacak?", **kwargs)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 10_000, "Kaç\x00 anlaşma?", 42])
@@ -126,7 +144,7 @@ def test_threads_get_the_same_answers(engine):
 
 def test_public_answer_function_uses_the_default_corpus():
     result = answer("Aliyev iki halkı nasıl tanımladı?")
-    assert "kardeş halklar" in result.text
+    assert "kardeş" in result.text
     assert "kardeş" in result._repr_html_() and result._repr_markdown_().startswith("**")
 
 
@@ -187,31 +205,3 @@ def test_another_corpus_gets_its_own_index_folder(tmp_path, monkeypatch):
     assert engine.index_dir.parent == tmp_path / "default" / "corpora"
     assert not (tmp_path / "default" / "manifest.json").exists()
     assert "42" in engine.answer("Bahçede kaç kedi vardı?").text
-
-
-@pytest.mark.parametrize("question, fact", [
-    ("Orta koridor diye bilinen Hazar güzergâhında geçen yıl yük trafiği yüzde kaç büyüdü?", "yüzde 62"),
-    ("Aliyev'in Astana ziyaretinde karşılama töreni hangi sarayda yapıldı?", "Akorda"),
-    ("Bahsi geçen taşımacılık koridoru hangi denizi geçiyor?", "Hazar Denizi"),
-])
-def test_aliases_capitals_and_phrases_of_reference_are_no_unknown_names(engine, question, fact):
-    result = engine.answer(question)
-    assert not result.abstained and fact in result.text
-
-
-def test_a_turkish_demonstrative_points_back(engine):
-    result = engine.answer("Bunu ne zaman başarmayı düşünüyorlar?",
-                           history=["Taraflar ticaret hacmi konusunda hangi hedefte uzlaştı?"])
-    assert result.fact == "Yakın gelecekte"
-
-
-def test_the_plan_for_a_volume_is_no_number_and_a_publication_date_is_the_articles(engine):
-    plan = engine.answer("What is the plan for the volume of Kazakh oil shipped via the pipeline?")
-    assert not plan.abstained and "artırmayı" in plan.citations[0].text
-    assert "2025-10-21" in engine.answer("What is the publication date given for this news piece?").text
-
-
-def test_list_some_and_a_dateline(engine):
-    fields = engine.answer("İki hükümet arasında imzalanan anlaşmalar hangi alanları kapsıyor? Birkaçını sayın.")
-    assert not fields.abstained and "istatistik" in fields.text
-    assert "2025-10-21" in engine.answer("What is the dateline on the report?").text
