@@ -26,7 +26,7 @@ def main():
     for fname, d in (("tr", tr), ("en", en)):
         if "version" not in d:
             errors.append(f"{fname}: no version")
-    for a_tr, a_en in zip(tr["data"], en["data"]):
+    for a_tr, a_en in zip(tr["data"], en["data"], strict=False):
         n_art += 1
         if a_tr["title"] != a_en["title"]:
             errors.append(f"title differs: {a_tr['title']!r}")
@@ -44,7 +44,7 @@ def main():
         if ids_tr != ids_en:
             errors.append(f"{a_tr['title']!r}: ids differ between files")
         a_cnt = i_cnt = ascii_q = 0
-        for q_tr, q_en in zip(p_tr["qas"], p_en["qas"]):
+        for q_tr, q_en in zip(p_tr["qas"], p_en["qas"], strict=False):
             qid = q_tr["id"]
             if qid in seen:
                 errors.append(f"duplicate id {qid}")
