@@ -127,11 +127,13 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
 
 def best_span(model: LinearModel, query: Query, query_terms: frozenset[str], sentence: str,
               prof: Profile) -> Span | None:
-    """The highest-scoring span, or None for a sentence without tokens."""
+    """The highest-scoring span (its score: the share of the sentence's probability), or None."""
     matrix, bounds = span_table(query, query_terms, sentence, prof)
     if not len(bounds):
         return None
-    scores = model.probabilities(matrix)
+    logits = model.logits(matrix)
+    scores = np.exp(logits - logits.max())
+    scores /= scores.sum()  # the model chooses one span of the sentence: a softmax over them
     best = int(np.argmax(scores))
     i, j = bounds[best]
     start, end = prof.tokens[i].start, prof.tokens[j].end

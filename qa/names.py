@@ -186,6 +186,8 @@ class Vocabulary:
 
     def encode(self, texts: list[str], encoded: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Vectors of ``texts``, taken from ``encoded`` where there and encoded in one batch otherwise."""
+        if not texts:
+            return np.zeros((0, self.encoder.dimension), dtype=np.float32)
         encoded = dict(encoded or {})
         missing = [t for t in dict.fromkeys(texts) if t not in encoded]
         if missing:

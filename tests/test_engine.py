@@ -105,6 +105,12 @@ def test_abstains_on_a_question_about_another_article(tram, question):
     assert result.abstained and result.text == ABSTAIN_TEXT and result.citations == [] and result.reason
 
 
+@pytest.mark.parametrize("question", ["Ne oldu?", "Ne?", "What?", "?!", "1234"])
+def test_a_question_without_content_words_gets_an_answer_or_a_refusal(tram, question):
+    result = tram.answer(question)
+    assert result.abstained or result.citations
+
+
 def test_explain_shows_the_analysis_and_the_features(tram):
     report = tram.explain("Hatta kaç durak olacak?")
     assert report["kind"] == "quantity"

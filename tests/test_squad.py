@@ -445,3 +445,21 @@ def test_xquad_two_articles_with_the_real_engine(tmp_path):
     assert 0 < m["p50_ms"] <= m["p95_ms"]
     assert report.counts["questions"] == 26 and report.counts["errors"] == 0
     assert all(r.en is not None and r.swap is not None and r.corpus is not None for r in report.records)
+    # Floors a little under what the fitted engine measures on these two articles (0.615, 0.962,
+    # 0.225, 0.615, 1.0, 0.615): a change that loses answers fails here.
+    floors = {"cite@1": 0.55, "answered": 0.9, "f1": 0.15, "en_cite@1": 0.55, "swap_abstained": 0.9,
+              "corpus_cite@1": 0.55}
+    assert not check_thresholds(m, floors), {k: m[k] for k in floors}
+
+
+@pytest.mark.slow
+def test_news_articles_of_our_own_with_the_real_engine(tmp_path):
+    """Eight news articles written for the project (SQuAD v2: 24 questions they cannot answer)."""
+    data = Path(__file__).resolve().parents[1] / "bench" / "data"
+    report = evaluate_squad(data / "news-tr.json", questions_from=data / "news-en.json", swap=True,
+                            progress=False, workdir=tmp_path)
+    m = report.metrics
+    assert report.counts["errors"] == 0 and m["impossible_refused"] is not None
+    # Measured 0.852, 0.932, 0.552, 0.784, 0.991: these articles are part of the training data.
+    floors = {"cite@1": 0.78, "answered": 0.88, "f1": 0.45, "en_cite@1": 0.7, "swap_abstained": 0.95}
+    assert not check_thresholds(m, floors), {k: m[k] for k in floors}
