@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def engine_from(args: argparse.Namespace, fast: bool = False):
+def engine_from(args: argparse.Namespace, fast: bool = True):
     from qa.engine import Engine
 
     corpus = [Path(p) for p in args.corpus] if getattr(args, "corpus", None) else None
@@ -166,7 +166,8 @@ def _ask(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from ui.app import launch
 
-    launch(engine_from(args), host=args.host, port=args.port, share=args.share)
+    # The chat indexes uploads: one sentence-transformers model serves them and the questions.
+    launch(engine_from(args, fast=False), host=args.host, port=args.port, share=args.share)
     return 0
 
 

