@@ -27,7 +27,7 @@ SPAN_FEATURES = (
     "length_1", "length_2", "length_3", "length_4_plus", "query_share", "has_query", "stop_first", "stop_last",
     "distance", "no_match", "before_match", "after_match", "punct_inside", "bounded_left", "bounded_right",
     "position", "before_asked_after", "near_asked_after", "after_asked_before", "contains_asked_after",
-    "next_is_last", "ends_sentence", "between_matches", *_PROPERTIES,
+    "next_is_last", "ends_sentence", "between_matches", "cuts_number", *_PROPERTIES,
     *(f"{k.value}_{p}" for k in Kind for p in _PROPERTIES),
 )
 
@@ -119,6 +119,8 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
         "next_is_last": (last == n - 2).astype(float),
         "ends_sentence": (last == n - 1).astype(float),
         "between_matches": ((left < n) & (right < n)).astype(float),
+        # "milyon ton" of "1,5 milyon ton", "62" of "yüzde 62": the span starts inside a number phrase.
+        "cuts_number": np.concatenate([[0.0], flags["number"][:-1] * flags["number"][1:]])[first],
         **props,
     }
     for k in Kind:
