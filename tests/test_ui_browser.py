@@ -244,4 +244,4 @@ def test_uploaded_article_answers_and_default_comes_back(page, tmp_path: Path):
     expect(page.locator("#article-info")).to_contain_text("varsayılan makale")
     expect(page.locator(BOT)).to_have_count(0)
     ask(page, "Kaç işbirliği anlaşması imzalandı?")
-    assert page.locator(BOT).last.inner_text().startswith("15 işbirliği anlaşması")
+    assert page.locator(BOT).last.inner_text().startswith("15")
