@@ -55,10 +55,6 @@ class Profile:
     dates: bool
     names: frozenset[str]  # stems of capitalised words
 
-    @property
-    def stems(self) -> list[str]:
-        return [t.stem for t in self.tokens]
-
     @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Where each stem occurs, by token index."""
