@@ -63,16 +63,21 @@ class Answer:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        # The chat's renderer and look (qa.render): the short answer above its sentence, each [n] a link
+        # to the n-th cited sentence, listed below. Imported here: qa.render imports this module.
+        from qa.render import answer_css, dom_id, render_answer
+
         esc = html.escape
-        style = "color:#8a5a00" if self.abstained else ""
         items = "".join(
-            f"<li><q>{esc(c.text)}</q><br><small><code>{esc(c.id)}</code> · {esc(c.source)} "
+            f'<li id="{dom_id(c.id)}"><q>{esc(c.text)}</q><br><small><code>{esc(c.id)}</code> · {esc(c.source)} '
             f"[{c.start}:{c.end}] · score {c.score:.3f}</small></li>"
             for c in self.citations
         )
         total = self.timings.get("total_ms")
         timing = f"<small>{total:.1f} ms</small>" if total is not None else ""
         return (
-            f"<div><p><b>{esc(self.question)}</b></p><p style='{style}'>{esc(self.text)}</p>"
+            f'<div class="qa-answer"><style>{answer_css(".qa-answer")}</style>'
+            f"<p><b>{esc(self.question)}</b></p>"
+            f"{render_answer(self.text, self.citations, self.abstained, self.reason)}"
             f"{'<ol>' + items + '</ol>' if items else ''}{timing}</div>"
         )

@@ -28,6 +28,7 @@ from qa.engine import USER_ERRORS, QuestionError
 from ui.articles import MAX_UPLOAD_BYTES, ArticleStore, UploadError
 from ui.render import (
     ABSTAIN_TEXT,
+    answer_css,
     check_question,
     format_date,
     preview,
@@ -71,16 +72,10 @@ CSS = """
 #source-panel .cite-n { color: #b45309; font-weight: 700; margin-right: 2px; }
 #source-panel .flash { outline: 3px solid #f59e0b; transition: outline .3s; }
 #source-panel .hovered { outline: 2px dashed #f59e0b; }
-#chat a.cite { text-decoration: none; font-weight: 700; color: #b45309; cursor: pointer; padding: 0 1px; }
-#chat a.cite:hover { background: #fff3a3; border-radius: 3px; }
-#chat .answer p { margin: 0 0 .5em; }
-#chat .answer p:first-child:not(:only-child) { font-weight: 600; }
-#chat .abstain { border-left: 4px solid #9ca3af; background: #f3f4f6; color: #374151;
-  padding: 8px 12px; border-radius: 6px; font-style: italic; }
 #chat .input-error { border-left: 4px solid #dc2626; background: #fef2f2; color: #991b1b;
   padding: 8px 12px; border-radius: 6px; }
 #chat-status { min-height: 1.5em; color: var(--body-text-color-subdued); }
-"""
+""" + answer_css("#chat")
 
 # Markers live inside the re-rendered chatbot: listen on the document (capture phase, so the
 # chatbot's own link handling never sees a marker click) and find the sentence by its id.

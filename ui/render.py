@@ -1,22 +1,22 @@
 """HTML for the chat: answers with [n] citation links, the source panel, input checks.
 
 Pure functions without Gradio, so they can be tested and reused. All text that
-comes from a user or an article is escaped here.
+comes from a user or an article is escaped here. An answer's HTML comes from
+:mod:`qa.render`, so that notebooks (``Answer._repr_html_``) show the same layout.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Iterable, Sequence
 
 from index.documents import Document
 from qa.engine import MAX_QUESTION_CHARS
-from qa.types import Answer, Citation
+from qa.render import MARKER, answer_css, dom_id, render_answer
+from qa.types import Answer
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
-MARKER = re.compile(r"\[(\d+)\]")
 # The engine refuses these too (qa.engine); checking them here gives a Turkish message.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 MONTHS_TR = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
@@ -57,35 +57,7 @@ def preview(text: object) -> str:
     return html.escape(text)
 
 
-# -- answers --------------------------------------------------------------------------------
-
-
-def dom_id(sentence_id: str) -> str:
-    """A safe HTML id for a sentence id (those contain '#' and file names)."""
-    return "sent-" + hashlib.sha1(sentence_id.encode("utf-8")).hexdigest()[:16]
-
-
-def _linked(text: str, citations: Sequence[Citation]) -> str:
-    def link(match: re.Match) -> str:
-        n = int(match.group(1))
-        if not 1 <= n <= len(citations):
-            return match.group(0)
-        cited = citations[n - 1]
-        return (f'<a href="#{dom_id(cited.id)}" class="cite" '
-                f'title="{html.escape(cited.text, quote=True)}">[{n}]</a>')
-
-    return MARKER.sub(link, html.escape(text, quote=False))
-
-
-def render_answer(text: str, citations: Sequence[Citation], abstained: bool, reason: str = "") -> str:
-    """Chat HTML for (a prefix of) an answer: paragraphs, [n] as links to the cited sentence."""
-    if abstained:
-        detail = f'<br><small class="abstain-reason">{html.escape(reason)}</small>' if reason else ""
-        return (f'<div class="abstain"><strong>Yanıt yok.</strong> {html.escape(text)}'
-                f"{detail}</div>")
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    body = "".join(f"<p>{_linked(p, citations)}</p>" for p in paragraphs)
-    return f'<div class="answer">{body}</div>'
+# -- answers (rendered by qa.render: the notebook's Answer._repr_html_ shares it) ----------------
 
 
 def stream_prefixes(text: str, steps: int = 30) -> Iterable[str]:
@@ -178,3 +150,7 @@ def render_source(documents: Sequence[Document], answer: Answer | None = None, t
                 '<div class="src-note">Bu yanıt makaleden cümle göstermiyor.</div>')
     return (f'<div class="src" data-turn="{turn}" data-cited="{len(cited)}">{note}'
             + "".join(parts) + "</div>")
+
+
+__all__ = ["ABSTAIN_TEXT", "MARKER", "answer_css", "check_question", "dom_id", "format_date", "preview",
+           "render_answer", "render_document", "render_error", "render_source", "stream_prefixes"]
