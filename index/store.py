@@ -6,6 +6,8 @@ Layout of an index folder::
     vectors-<hash>.faiss       L2-normalised vectors of sentences and their windows
     records-<hash>.json        documents, sentences, and the sentence of each vector
     lexicon-<hash>.json        wordnet translations and synonyms of the corpus's words
+    extracted-<hash>.txt       the text extracted from each .html/.pdf/.docx source: the text its
+                               sentences' offsets point into (kept, not re-extracted, when loading)
 
 Data files carry their content hash in their name and the manifest is
 replaced last with ``os.replace``: a crash at any point leaves either the old
@@ -28,7 +30,7 @@ import faiss
 import numpy as np
 
 from index import lexicon as wordnet
-from index.documents import Chunk, Document, Sentence, parse_document, read_text
+from index.documents import Chunk, Document, DocumentError, Sentence, parse_document, read_text
 from index.lexicon import Lexicon
 from index.units import embedding_units, units_signature
 
@@ -166,6 +168,19 @@ def build_index(
     lexicon = lexicon or {"en": {}, "tr": {}}
     lexicon_bytes = json.dumps(lexicon, ensure_ascii=False, indent=0).encode("utf-8")
     files = {}
+    sources = []
+    for d in documents:
+        # "sha256" is the source file's bytes' hash (for staleness); for plain text it is also the text's.
+        entry = {"path": d.source, "sha256": d.raw_sha256 or d.content_hash, "sentences": len(d.sentences),
+                 "chunks": len(d.chunks)}
+        if d.kind != "text":
+            data = d.text.encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()
+            name = f"extracted-{digest[:16]}.txt"
+            if not (folder / name).exists():
+                _atomic_write(folder / name, data)
+            entry |= {"kind": d.kind, "text": {"name": name, "sha256": digest, "bytes": len(data)}}
+        sources.append(entry)
     for key, data, suffix in (("records", records_bytes, "json"), ("vectors", vector_bytes, "faiss"),
                               ("lexicon", lexicon_bytes, "json")):
         digest = hashlib.sha256(data).hexdigest()
@@ -185,11 +200,7 @@ def build_index(
                     "glossary_entries": len(lexicon.get("glossary_en", {})) + len(lexicon.get("glossary_tr", {}))},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 3),
-        "sources": [
-            {"path": d.source, "sha256": d.content_hash, "sentences": len(d.sentences),
-             "chunks": len(d.chunks)}
-            for d in documents
-        ],
+        "sources": sources,
         "counts": {
             "documents": len(documents),
             "sentences": len(sentences),
@@ -200,14 +211,50 @@ def build_index(
         "files": files,
     }
     _atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
-    _remove_unlisted(folder, {f["name"] for f in files.values()})
+    _remove_unlisted(folder, {f["name"] for f in files.values()} | {s["text"]["name"] for s in sources if "text" in s})
     return manifest
 
 
 def _remove_unlisted(folder: Path, keep: set[str]) -> None:
     for path in folder.glob("*-*.*"):
-        if path.name not in keep and path.suffix in (".json", ".faiss") and path.name != MANIFEST:
+        ours = path.suffix in (".json", ".faiss") or (path.name.startswith("extracted-") and path.suffix == ".txt")
+        if path.name not in keep and ours and path.name != MANIFEST:
             path.unlink(missing_ok=True)
+
+
+def _source_text(folder: Path, entry: dict) -> tuple[str, str]:
+    """The text a source's sentences point into, checked against the manifest, and the file it is in.
+
+    Plain text is the source itself. For an extracted source, the source's bytes are checked (a
+    change means the index is stale) and the kept extracted text is read: the extractor is not run.
+    """
+    path = Path(entry["path"])
+    try:
+        if not path.is_file():  # a FIFO or device put in its place is never opened
+            raise DocumentError(f"{path} is missing or no longer a regular file")
+        if entry.get("kind", "text") == "text":
+            text = read_text(path)
+            current = sha256_text(text)
+        else:
+            text, current = "", _sha256_file(path)
+    except (DocumentError, OSError) as exc:
+        raise StaleIndexError(f"a source of the index in {folder} changed: {exc}; rebuild with "
+                              f"`qa index build`") from None
+    if current != entry["sha256"]:
+        raise StaleIndexError(
+            f"{entry['path']} changed since the index in {folder} was built; rebuild with `qa index build`"
+        )
+    if entry.get("kind", "text") == "text":
+        return text, str(path)
+    kept = folder / entry["text"]["name"]
+    try:
+        data = kept.read_bytes()
+    except OSError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != entry["text"]["sha256"]:
+        raise IndexStoreError(f"the text extracted from {path}, {kept}, is missing or corrupt; rebuild with "
+                              f"`qa index build --out {folder}`")
+    return data.decode("utf-8"), str(kept.resolve())
 
 
 def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
@@ -256,16 +303,10 @@ def load_index(folder: Path, model_id: str | None = None) -> LoadedIndex:
 
     documents = []
     for entry in manifest["sources"]:
-        try:
-            text = read_text(Path(entry["path"]))
-        except ValueError as exc:
-            raise StaleIndexError(f"a source of the index in {folder} changed: {exc}") from None
-        if sha256_text(text) != entry["sha256"]:
-            raise StaleIndexError(
-                f"{entry['path']} changed since the index in {folder} was built; rebuild with "
-                f"`qa index build`"
-            )
-        documents.append(parse_document(text, entry["path"]))
+        text, text_path = _source_text(folder, entry)
+        document = parse_document(text, entry["path"])
+        document.kind, document.raw_sha256, document.text_path = entry.get("kind", "text"), entry["sha256"], text_path
+        documents.append(document)
     sentences = [s for d in documents for s in d.sentences]
     if [s.id for s in sentences] != [s["id"] for s in records["sentences"]]:
         raise StaleIndexError(f"the index in {folder} was built by another version; rebuild it")

@@ -124,3 +124,55 @@ def test_another_glossary_means_stale(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr("index.lexicon.glossary_version", lambda: "0123456789ab")
     with pytest.raises(StaleIndexError, match="another glossary"):
         load_index(out, MODEL["id"])
+
+
+def test_web_pages_pdfs_and_docx_files_are_indexed_with_their_extracted_text_kept(tmp_path, monkeypatch):
+    from test_documents import NEWS_PAGE, PDF_LINES, make_docx, make_pdf
+
+    from index.documents import DocumentWarning, find_sources
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "haber.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (folder / "rapor.pdf").write_bytes(make_pdf(PDF_LINES, title="Kars-Tiflis demiryolu"))
+    make_docx(folder / "metro.docx")
+    (folder / "tablo.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    with pytest.warns(DocumentWarning, match=r"tablo\.xlsx"):
+        sources = find_sources([folder])
+    assert [p.name for p in sources] == ["haber.html", "metro.docx", "rapor.pdf"]
+    out = tmp_path / "index"
+    documents = [load_document(p) for p in sources]
+    manifest = build_index(documents, out, FakeEmbedder(), MODEL)
+    kept = {s["path"]: s["text"]["name"] for s in manifest["sources"]}
+    assert sorted(p.name for p in out.glob("extracted-*.txt")) == sorted(kept.values())
+    assert [s["kind"] for s in manifest["sources"]] == ["html", "docx", "pdf"]
+
+    def no_extraction(*args):
+        raise AssertionError("load_index ran an extractor")
+
+    monkeypatch.setattr("index.documents._EXTRACTORS", {k: no_extraction for k in ("html", "pdf", "docx")})
+    loaded = load_index(out, MODEL["id"])
+    for doc in loaded.documents:
+        assert doc.text_path == str((out / kept[doc.source]).resolve())
+        with open(doc.text_path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        assert doc.sentences and all(text[s.start:s.end] == s.text for s in doc.sentences)
+    assert "Projenin maliyeti 4 milyar lira olarak açıklandı." in [s.text for s in loaded.sentences]
+
+    # A rebuild without the PDF drops its kept text; a changed raw file makes the index stale.
+    build_index(documents[:2], out, FakeEmbedder(), MODEL)
+    assert len(list(out.glob("extracted-*.txt"))) == 2
+    (folder / "metro.docx").write_bytes(make_pdf(PDF_LINES))
+    with pytest.raises(StaleIndexError, match=r"metro\.docx changed .* rebuild with `qa index build`"):
+        load_index(out, MODEL["id"])
+
+
+def test_a_damaged_kept_text_is_reported(tmp_path):
+    from test_documents import PDF_LINES, make_pdf
+
+    (tmp_path / "rapor.pdf").write_bytes(make_pdf(PDF_LINES))
+    out = tmp_path / "index"
+    build_index([load_document(tmp_path / "rapor.pdf")], out, FakeEmbedder(), MODEL)
+    next(out.glob("extracted-*.txt")).write_text("Başka bir metin.\n", encoding="utf-8")
+    with pytest.raises(IndexStoreError, match=r"text extracted from .*rapor\.pdf.* is missing or corrupt"):
+        load_index(out, MODEL["id"])
