@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
 EPILOG = """examples:
@@ -55,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     index_commands = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
     build = index_commands.add_parser(
         "build", help="split documents into sentences, embed them and write a FAISS index",
-        description="Index .txt/.md files (or folders of them). Unchanged sentences of an existing "
-        "index are reused, so adding a document embeds only what is new.",
+        description="Index .txt/.md files, web pages saved as .html, .pdf and .docx files (or folders of "
+        "them). Unchanged sentences of an existing index are reused, so adding a document embeds only what "
+        "is new. Files of a folder that cannot be indexed are named in a warning.",
     )
     build.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
     build.add_argument("--out", metavar="DIR",
@@ -193,10 +195,30 @@ def _eval(args: argparse.Namespace) -> int:
     return run_cli(args, engine_from(args))
 
 
+def _document_warnings_as_lines() -> None:
+    """Files of a corpus folder that are not indexed: one ``qa: warning:`` line each, no source location."""
+    from index.documents import DocumentWarning
+
+    default = warnings.showwarning
+    if getattr(default, "documents_as_lines", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DocumentWarning):
+            print(f"qa: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    show.documents_as_lines = True
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"index": _index_build, "ask": _ask, "chat": _chat, "eval": _eval}
     from qa.engine import USER_ERRORS
+
+    _document_warnings_as_lines()
 
     try:
         return handlers[args.command](args)

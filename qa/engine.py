@@ -255,7 +255,8 @@ class Engine:
         document = self.by_source[sentence.source]
         if document.text[sentence.start:sentence.end] != sentence.text:
             raise IndexStoreError(f"sentence {sentence.id} no longer matches {sentence.source}; rebuild the index")
-        return Citation(sentence.id, sentence.text, sentence.source, sentence.start, sentence.end, round(score, 4))
+        return Citation(sentence.id, sentence.text, sentence.source, sentence.start, sentence.end, round(score, 4),
+                        document.text_path or sentence.source)
 
     def explain(self, question: object, history: list | None = None, k: int = 5) -> dict:
         """The answer with what led to it: the analysis and the features of the best ``k`` sentences."""

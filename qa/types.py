@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Citation:
-    """One cited sentence, verbatim, with its offsets into the source file's text."""
+    """One cited sentence, verbatim, with its offsets into the text of ``text_path``."""
 
     id: str
     text: str
@@ -17,6 +17,9 @@ class Citation:
     start: int
     end: int
     score: float
+    #: the text file the offsets refer to: ``source`` itself for .txt/.md, the text extracted from an
+    #: .html/.pdf/.docx source otherwise (kept in the index folder)
+    text_path: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

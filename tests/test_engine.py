@@ -164,7 +164,8 @@ def test_cli_json_and_errors(tmp_path):
     payload = json.loads(asked.stdout)
     assert set(payload) == {"question", "answer", "abstained", "citations"}
     assert "yüzde 62" in payload["answer"]
-    assert set(payload["citations"][0]) == {"id", "text", "source", "start", "end", "score"}
+    assert set(payload["citations"][0]) == {"id", "text", "source", "start", "end", "score", "text_path"}
+    assert payload["citations"][0]["text_path"] == payload["citations"][0]["source"]  # a .txt is its own text
 
     manifest_before = (index / "manifest.json").read_text()
     empty = qa_cli("ask", "", "--corpus", str(DEFAULT_CORPUS), "--index", str(index))
