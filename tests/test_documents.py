@@ -267,3 +267,17 @@ def test_a_folder_names_what_it_does_not_index(tmp_path):
     (photos / "foto.png").write_bytes(b"\x89PNG")
     with pytest.raises(DocumentError, match="no indexable files"), pytest.warns(DocumentWarning, match="foto.png"):
         find_sources([photos])
+
+
+def test_cli_names_skipped_files_and_reports_a_damaged_one_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    (tmp_path / "foto.png").write_bytes(b"\x89PNG")
+    run = subprocess.run([sys.executable, "-m", "qa.cli", "index", "build", str(tmp_path), "--out",
+                          str(tmp_path / ".index"), "--quiet"], capture_output=True, text=True, timeout=120)
+    lines = run.stderr.splitlines()
+    assert run.returncode == 2 and len(lines) == 2, run.stderr
+    assert lines[0].startswith("qa: warning: 1 file(s)") and "foto.png" in lines[0]
+    assert lines[1].startswith("qa: error: ") and "broken.pdf is not a readable PDF" in lines[1]

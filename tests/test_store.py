@@ -176,3 +176,26 @@ def test_a_damaged_kept_text_is_reported(tmp_path):
     next(out.glob("extracted-*.txt")).write_text("Başka bir metin.\n", encoding="utf-8")
     with pytest.raises(IndexStoreError, match=r"text extracted from .*rapor\.pdf.* is missing or corrupt"):
         load_index(out, MODEL["id"])
+
+
+@pytest.mark.slow
+def test_the_engine_answers_from_a_docx_and_cites_the_kept_text(tmp_path):
+    from test_documents import NEWS_PAGE, PDF_LINES, make_docx, make_pdf
+
+    from qa.engine import Engine
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "haber.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (folder / "rapor.pdf").write_bytes(make_pdf(PDF_LINES, title="Kars-Tiflis demiryolu"))
+    make_docx(folder / "metro.docx")
+    index = tmp_path / "index"
+    engine = Engine(corpus=[folder], index_dir=index, auto_build=True)
+    answer = engine.answer("Yeni metro hattı kaç duraktan oluşuyor?")
+    assert not answer.abstained and "12" in answer.text
+    cited = answer.citations[0]
+    assert cited.source == str((folder / "metro.docx").resolve()) and cited.text == "Hat 12 duraktan oluşuyor."
+    assert cited.text_path.startswith(str(index.resolve())) and cited.text_path.endswith(".txt")
+    with open(cited.text_path, encoding="utf-8", newline="") as handle:
+        assert handle.read()[cited.start:cited.end] == cited.text
+    assert Engine(corpus=[folder], index_dir=index).index.manifest == engine.index.manifest  # loads, no rebuild
