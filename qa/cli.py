@@ -70,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Answer a question (Turkish or English) from the corpus.")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--history", action="append", default=[], metavar="QUESTION",
-                     help="an earlier question of the conversation (repeatable), for follow-ups")
+    ask.add_argument("--history", action="append", default=[], metavar="TURN",
+                     help="an earlier turn of the conversation, oldest first (repeatable), for follow-ups such as "
+                          "'Peki uranyum?': the question, or 'QUESTION => ANSWER'")
     ask.add_argument("-k", type=int, default=5, help="sentences to retrieve (default 5)")
     ask.add_argument("--explain", action="store_true",
                      help="print the retrieval scores and the reason behind the answer, as JSON")
@@ -154,10 +155,11 @@ def _index_build(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     engine = engine_from(args, fast=True)
+    history = [tuple(turn.split(" => ", 1)) if " => " in turn else turn for turn in args.history]
     if args.explain:
-        print(json.dumps(engine.explain(args.question, args.history, args.k), ensure_ascii=False, indent=2))
+        print(json.dumps(engine.explain(args.question, history, args.k), ensure_ascii=False, indent=2))
         return 0
-    result = engine.answer(args.question, history=args.history, k=args.k)
+    result = engine.answer(args.question, history=history, k=args.k)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

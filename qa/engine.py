@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -17,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import lacks_turkish_letters, normalise_case
+from index.analysis import casefold_tr, lacks_turkish_letters, normalise_case, strip_suffix
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
+from qa.conversation import rewrite, turns
 from qa.extract import Span, best_span
 from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
 from qa.names import Vocabulary
@@ -35,8 +35,6 @@ DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
 DEFAULT_INDEX = PROJECT_ROOT / ".qa_index"
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 USER_ERRORS = (QAError, DocumentError, IndexStoreError, ModelError)
-# A follow-up leans on the question before it ("Peki uranyum?", "And Aliyev?").
-_FOLLOW_UP = re.compile(r"^\s*(?:peki|ya|and|what about|how about|bir de)\b", re.IGNORECASE)
 
 __all__ = ["ABSTAIN_TEXT", "MAX_QUESTION_CHARS", "USER_ERRORS", "Engine", "QAError", "QuestionError",
            "clean_question"]
@@ -121,6 +119,7 @@ class Engine:
         self.table = SentenceTable.build([titles[s.source] if s.kind == "title" else s.text for s in sentences],
                                          [s.kind for s in sentences], self.retriever.previous, self.retriever.next)
         self._row = {s.id: i for i, s in enumerate(sentences)}
+        self._names = frozenset(casefold_tr(n) for n in self.vocabulary.names)
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
     @property
@@ -177,19 +176,24 @@ class Engine:
 
     # -- the pipeline ---------------------------------------------------------------------
 
-    def analyse(self, question: object, history: list | None = None) -> Query:
+    def standalone(self, question: object, history: list | None = None) -> str:
+        """``question`` as it stands alone: a follow-up ("Peki uranyum?") rewritten from the conversation."""
+        text = clean_question(question)
+        rewritten = rewrite(text, turns(history), self._similarity, self._is_name)
+        return clean_question(rewritten[:MAX_QUESTION_CHARS]) if rewritten else text
+
+    def _similarity(self, word: str, candidates) -> np.ndarray:
+        vectors = self.encoder.encode_queries([word, *candidates])
+        return vectors[1:] @ vectors[0]
+
+    def _is_name(self, word: str) -> bool:
+        """The corpus writes ``word`` capitalised inside sentences."""
+        return casefold_tr(strip_suffix(word)) in self._names
+
+    def analyse(self, question: object) -> Query:
         """The question analysed once: words, answer type, cross-lingual alternatives, vector."""
         query = parse(question)
-        previous = _previous_question(history)
-        words, kind = query.words, query.kind
-        if previous and (_FOLLOW_UP.match(query.text) or len(words) <= 1):
-            earlier = parse(previous)
-            # "Peki maliyeti?" after "Hatta kaç durak olacak?" asks what the last question asked, of a new
-            # topic; "Ondan sonra ne oldu?" has no topic the corpus knows and keeps the last one's.
-            if not query.asks_anew:
-                kind = earlier.kind
-            if not any(self.vocabulary.known_verbatim(w) for w in words):
-                words = words + tuple(w for w in earlier.words if w not in words)
+        words = query.words
         typed = query.text
         if lacks_turkish_letters(typed) and not query.english:
             typed = self.vocabulary.restore_diacritics(typed)
@@ -200,13 +204,10 @@ class Engine:
         encoded = dict(zip(texts, self.encoder.encode_queries(texts), strict=True))
         vector, word_vectors = encoded[texts[0]], self.vocabulary.encode(distinct, encoded)
         alternatives, alien = self.vocabulary.match(list(words), foreign=query.english, encoded=encoded)
-        if previous and (words != query.words or kind is not query.kind):
-            vector = vector * 2 + self.encoder.encode_queries([previous])[0]
-            vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         before, after = query.wh_context
         if query.english:  # the Turkish words the answer stands before
             after = tuple(a for w in after for a in alternatives.get(w, (w,)))
-        return replace(query, words=words, kind=kind, alternatives={w: tuple(a) for w, a in alternatives.items()},
+        return replace(query, alternatives={w: tuple(a) for w, a in alternatives.items()},
                        alien=tuple(alien), vector=vector, word_vectors=word_vectors, wh_context=(before, after))
 
     def rank(self, query: Query) -> Ranking:
@@ -227,11 +228,16 @@ class Engine:
         return best_span(self.models.span, query, terms, self.index.sentences[row].text, self.table.profiles[row])
 
     def answer(self, question: object, history: list | None = None, k: int = 5) -> Answer:
-        """Answer ``question``; ``history`` holds earlier questions (or (question, answer) pairs)."""
+        """Answer ``question``; ``history`` holds the conversation's earlier turns, oldest first: questions,
+        (question, answer) pairs or earlier :class:`Answer` s. A follow-up is answered as the standalone
+        question it stands for, given in ``Answer.rewritten``."""
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise QAError(f"k must be a positive whole number, got {k!r}")
         started = time.perf_counter()
-        query = self.analyse(question, history)
+        user = clean_question(question)
+        asked = self.standalone(user, history)
+        query = self.analyse(asked)
+        rewritten = asked if asked != user else ""
         analysed = time.perf_counter()
         ranking = self.rank(query)
         ranked = time.perf_counter()
@@ -239,14 +245,15 @@ class Engine:
         if not len(ranking.rows) or ranking.answerable < self.models.threshold:
             reason = (f"no sentence is likely to hold the answer (answerable {ranking.answerable:.2f} < "
                       f"{self.models.threshold:.2f})") if len(ranking.rows) else "the corpus is empty"
-            return Answer(question=query.text, text=ABSTAIN_TEXT, abstained=True, reason=reason,
+            return Answer(question=user, rewritten=rewritten, text=ABSTAIN_TEXT, abstained=True, reason=reason,
                           retrieved=retrieved, timings=_timings(started, analysed, ranked),
                           query=query, ranking=ranking)
         span = self.extract(query, ranking)
         citation = self._citation(int(ranking.rows[0]), float(ranking.probabilities[0]))
         fact = span.text if span else ""
         text = f"{citation.text} [1]" if not fact or fact == citation.text else f"{fact} [1]\n\n{citation.text} [1]"
-        return Answer(question=query.text, text=text, citations=[citation], fact=fact, retrieved=retrieved,
+        return Answer(question=user, rewritten=rewritten, text=text, citations=[citation], fact=fact,
+                      retrieved=retrieved,
                       timings=_timings(started, analysed, ranked), query=query, ranking=ranking)
 
     def _citation(self, row: int, score: float) -> Citation:
@@ -301,21 +308,6 @@ def answerable_features(query: Query, signals: Signals, probabilities: np.ndarra
     second = probabilities[1] if len(probabilities) > 1 else 0.0
     return np.array([probabilities[0], probabilities[0] - second, *features[0][list(_TOP)], unknown, alien,
                      float(query.english)])
-
-
-def _previous_question(history: list | None) -> str:
-    """The last earlier question of a conversation; items are questions or (question, answer) pairs."""
-    if history is None:
-        return ""
-    if not isinstance(history, (list, tuple)):
-        raise QAError(f"history must be a list of earlier questions, got {type(history).__name__}")
-    for item in reversed(history):
-        text = item[0] if isinstance(item, (list, tuple)) and item else item
-        if not isinstance(text, str):
-            raise QAError(f"each history item must be a question (text), got {type(text).__name__}")
-        if text.strip():
-            return clean_question(text[:MAX_QUESTION_CHARS])
-    return ""
 
 
 def _timings(started: float, analysed: float, ranked: float) -> dict[str, float]:

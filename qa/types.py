@@ -37,6 +37,8 @@ class Answer:
     fact: str = ""
     #: why the engine abstained, in words (empty when it answered).
     reason: str = ""
+    #: the standalone question answered when ``question`` was a follow-up ("Peki uranyum?"), else ""
+    rewritten: str = ""
     #: ids of the sentences retrieved for the question, best first (for evaluation).
     retrieved: list[str] = field(default_factory=list, repr=False)
     #: the analysed question and the ranking behind the answer (for explain, follow-ups, benchmarks)
@@ -47,13 +49,15 @@ class Answer:
         """The ``qa ask --json`` shape."""
         return {
             "question": self.question,
+            "answered_question": self.rewritten or self.question,
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
         }
 
     def __str__(self) -> str:
-        lines = [self.text]
+        lines = [f"(answered as: {self.rewritten})"] if self.rewritten else []
+        lines.append(self.text)
         lines += [f"[{n}] {c.text}  ({c.source}:{c.start}-{c.end})" for n, c in enumerate(self.citations, 1)]
         return "\n".join(lines)
 

@@ -120,10 +120,15 @@ def test_explain_shows_the_analysis_and_the_features(tram):
 
 
 def test_follow_up_uses_the_conversation(tram):
-    result = tram.answer("Peki maliyeti?", history=["Hatta kaç durak olacak?"])
-    assert not result.abstained and "2,3 milyar" in result.citations[0].text
-    pairs = tram.answer("Peki maliyeti?", history=[("Hatta kaç durak olacak?", "18")])
+    first = tram.answer("Belediye Başkanı kim?")
+    assert first.fact == "Ayşe Demir" and not first.rewritten
+    result = tram.answer("O ne dedi?", history=[first])
+    assert result.rewritten == "Ayşe Demir ne dedi?" and result.question == "O ne dedi?"
+    assert "Demir" in result.citations[0].text
+    pairs = tram.answer("O ne dedi?", history=[("Belediye Başkanı kim?", first.text)])
     assert pairs.citations[0].text == result.citations[0].text
+    assert tram.answer("Peki ne zaman?", history=["Araçlar nerede üretilecek?"]).rewritten == (
+        "Araçlar ne zaman üretilecek?")
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

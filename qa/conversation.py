@@ -1,0 +1,340 @@
+"""Follow-up questions, rewritten into the question they stand for.
+
+A follow-up leans on the turn before it. Three forms cover what people type:
+
+* **ellipsis** – "Peki uranyum?", "What about Warsaw?": the new words fill the slot of the
+  most similar word of the last question (a number replaces a number, a name a name);
+* **a new question word** – "Peki ne zaman?", "Why?": the last question, asking something else;
+* **a pronoun or a dropped subject** – "Ne zaman doğdu?", "When did he die?": the last
+  question's names (or, after "who/where", its answer) supply the missing topic.
+
+:func:`rewrite` returns the standalone question, which the engine then answers like any
+other and shows as the question it answered. It is pure: word similarity comes in as a
+function, so it is tested without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.analysis import STOPWORDS, TOKEN, casefold_tr, looks_english, strip_suffix
+from qa.query import MAX_QUESTION_CHARS, QUESTION_WORDS, Kind, QAError, clean_question, parse
+
+__all__ = ["Turn", "rewrite", "turns"]
+
+#: similar(word, candidates) -> one similarity per candidate
+Similarity = Callable[[str, Sequence[str]], np.ndarray]
+
+_CUE = re.compile(r"^\s*(?:peki(?: ya)?|ya|bir de|o zaman|and|but|so|what about|how about|and what about)\b[\s,]*",
+                  re.IGNORECASE)
+_TRAILING_YA = re.compile(r"\s+ya\s*\?*\s*$", re.IGNORECASE)
+# Pronouns that stand for the last question's topic or its answer.
+_PRONOUNS = frozenset(
+    "o onu ona onun ondan onda onlar onları onlara onların bu bunu buna bunun bundan burada orada oraya orası "
+    "he she it him her his its they them their hers".split()
+)
+# These never stand for a person ("How long did it take?" after "Who led the research?").
+_IMPERSONAL = frozenset("it its they them their bu bunu buna bunun bundan burada orada oraya orası".split())
+_PART_OF_QUESTION_WORD = frozenset({"zaman", "kadar", "tane", "adet"})
+_ENGLISH_WH = re.compile(
+    r"\b(?:how (?:many|much|long|far|old|large|big|tall|high|often)|in what|what|which|who|whom|whose|when|where|"
+    r"why|how)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier turn: the question, and what was answered (short answer, cited sentence)."""
+
+    question: str
+    fact: str = ""
+    cited: str = ""
+
+
+def turns(history: object) -> list[Turn]:
+    """Earlier turns from ``history``: questions, (question, answer) pairs or :class:`~qa.types.Answer` s."""
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise QAError(f"history must be a list of earlier questions or (question, answer) pairs, "
+                      f"got {type(history).__name__}")
+    return [turn for item in history if (turn := _turn(item)) is not None]
+
+
+def _turn(item: object) -> Turn | None:
+    if hasattr(item, "question") and hasattr(item, "citations"):  # an Answer
+        cited = item.citations[0].text if item.citations and not item.abstained else ""
+        return _checked(item.question, item.fact if not item.abstained else "", cited)
+    if isinstance(item, str):
+        return _checked(item, "", "")
+    if isinstance(item, (list, tuple)) and len(item) == 2:
+        question, answer = item
+        if answer is None:
+            answer = ""
+        if not isinstance(answer, str):
+            raise QAError(f"the answer of a history pair must be text, got {type(answer).__name__}")
+        fact, cited = _split_answer(answer)
+        return _checked(question, fact, cited)
+    raise QAError(f"each history item must be a question or a (question, answer) pair, got {item!r:.80}")
+
+
+def _checked(question: object, fact: str, cited: str) -> Turn | None:
+    if not isinstance(question, str):
+        raise QAError(f"each history question must be text, got {type(question).__name__}")
+    if not question.strip():
+        return None
+    return Turn(clean_question(question[:MAX_QUESTION_CHARS]), fact[:MAX_QUESTION_CHARS],
+                cited[:10 * MAX_QUESTION_CHARS])
+
+
+def _split_answer(answer: str) -> tuple[str, str]:
+    """(short answer, cited sentence) of an answer's text: ``"15 [1]\\n\\nsentence [1]"``."""
+    parts = [re.sub(r"\s*\[\d+\]", "", p).strip() for p in answer.split("\n\n") if p.strip()]
+    if not parts:
+        return "", ""
+    return (parts[0], parts[-1]) if len(parts) > 1 else ("", parts[0])
+
+
+# -- rewriting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    surface: str
+    start: int
+    end: int
+    key: str  # casefolded, apostrophe suffix dropped
+    name: bool
+
+    @property
+    def content(self) -> bool:
+        return self.key not in STOPWORDS and self.key not in QUESTION_WORDS
+
+    @property
+    def number(self) -> bool:
+        return self.key[:1].isdigit()
+
+
+def _words(text: str, is_name: Callable[[str], bool] = lambda word: False) -> list[_Word]:
+    """The words of ``text``; a capitalised first word is a name only if ``is_name`` says so or it
+    carries an apostrophe suffix."""
+    words = []
+    for match in TOKEN.finditer(text):
+        surface = match.group()
+        first = not text[:match.start()].strip(" ¿¡\"'«")
+        name = surface[:1].isupper() and (not first or is_name(surface) or any(a in surface for a in "'’"))
+        words.append(_Word(surface, match.start(), match.end(), strip_suffix(casefold_tr(surface)), name))
+    return words
+
+
+def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
+            is_name: Callable[[str], bool] = lambda word: False) -> str | None:
+    """The standalone question a follow-up stands for, or ``None`` when it stands alone.
+
+    ``similar(word, candidates)`` scores how alike words are (the engine uses the encoder);
+    ``is_name(word)`` says whether a question's capitalised first word is a name ("Tesla"), not
+    just the first word ("Şirketi")."""
+    if not history:
+        return None
+    last = history[-1]
+    cue = _CUE.match(question) or _TRAILING_YA.search(question)
+    bare = _TRAILING_YA.sub("?", _CUE.sub("", question, count=1)).strip(" ,?") if cue else question.strip(" ?")
+    if not bare:
+        return None
+    asked = parse(bare + "?")
+    # After "Peki"/"What about" the first word is not the sentence's first: capitalised, it is a name.
+    words = _words(bare, (lambda word: True) if _CUE.match(question) else is_name)
+    content = [w for w in words if w.content]
+    if asked.asks_anew:
+        phrase = _question_phrase(bare, _asks_in_english(bare))
+        if phrase is None or all(phrase.start <= w.start < phrase.end for w in content):
+            return _new_question_word(bare, last.question)
+        if not _has_topic(words):
+            return _with_topic(bare, words, last, is_name)
+        return None
+    if cue or len(content) <= 2:
+        if not content:
+            return None
+        phrase = _question_phrase(last.question, looks_english(last.question))
+        inside = (phrase.start, phrase.core_end) if phrase else (0, 0)
+        slots = [w for w in _words(last.question, is_name) if not inside[0] <= w.start < inside[1]]
+        return _fill_slot(content, slots, last.question, similar)
+    return None
+
+
+def _has_topic(words: list[_Word]) -> bool:
+    """The question names what it is about: a name, or several content words and no pronoun."""
+    if any(w.key in _PRONOUNS for w in words):
+        return False
+    content = [w for w in words if w.content]
+    return any(w.name for w in content) or len(content) >= 3
+
+
+def _fill_slot(new: list[_Word], words: list[_Word], previous: str, similar: Similarity) -> str:
+    """The last question with the slot each new word fills replaced by it."""
+    slots = [w for w in words if w.content]
+    filled: dict[int, str] = {}
+    extra = []
+    for word in new:
+        free = [i for i in range(len(slots)) if i not in filled]
+        same_type = [i for i in free if slots[i].number == word.number and (word.number or slots[i].name == word.name)]
+        candidates = same_type if same_type or word.number else free
+        if not candidates:
+            extra.append(word.surface)
+            continue
+        scores = similar(word.key, [slots[i].key for i in candidates])
+        filled[candidates[int(np.argmax(scores))]] = word.surface
+    text = previous
+    for i in sorted(filled, key=lambda i: -slots[i].start):  # right to left keeps offsets valid
+        text = text[:slots[i].start] + filled[i] + text[slots[i].end:]
+    return _prepend(" ".join(extra), text) if extra else text
+
+
+def _new_question_word(bare: str, previous: str) -> str:
+    """The last question asking what ``bare`` asks: its question phrase swapped for the new one."""
+    english = looks_english(previous)
+    old = _question_phrase(previous, english)
+    if old is None:
+        return _prepend(bare, previous)
+    new = _question_phrase(bare, _asks_in_english(bare))
+    if _asks_in_english(bare) != english:  # asked in the other language: keep both, drop the old phrase
+        return _prepend(bare, (previous[:old.start] + previous[old.end:]).replace("  ", " ").strip())
+    # "Kaç kişi?" replaces "kaç bina"; "Ne zaman?" replaces only "kaç" ("kaç bina" -> "ne zaman bina"),
+    # but all of "hangi şehirde", which names the asked type.
+    end = old.end if (new and new.end > new.core_end) or old.names_type else old.core_end
+    phrase = bare[:1].upper() + bare[1:] if old.start == 0 else bare[:1].lower() + bare[1:]
+    return (previous[:old.start] + phrase + previous[end:]).replace("  ", " ")
+
+
+def _asks_in_english(text: str) -> bool:
+    return bool(_ENGLISH_WH.match(text.strip())) or looks_english(text + "?")
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    start: int
+    core_end: int  # after "ne zaman", "kaç", "how many"
+    end: int  # after the noun asked about: "kaç bina", "hangi şehirde", "which city"
+    names_type: bool  # "hangi/which/what X": X is the answer's type, not the topic
+
+
+_TYPE_NAMING = frozenset({"hangi", "kaçıncı", "which", "what"})
+
+
+def _question_phrase(text: str, english: bool) -> _Phrase | None:
+    """Where the question phrase is: "ne zaman", "hangi şehirde", "kaç bina", "How many people", "Where"."""
+    words = _words(text)
+    if english:
+        match = _ENGLISH_WH.search(text)
+        if not match:
+            return None
+        start, core_end = match.span()
+        head = casefold_tr(match.group()).split()[-1]
+        following = next((w for w in words if w.start >= core_end), None)
+        takes_noun = head in {"many", "much", "what", "which", "whose"} and following and following.content
+        return _Phrase(start, core_end, following.end if takes_noun else core_end, head in _TYPE_NAMING)
+    for i, word in enumerate(words):
+        if word.key in QUESTION_WORDS:
+            following = words[i + 1] if i + 1 < len(words) else None
+            if following and following.key in _PART_OF_QUESTION_WORD:
+                return _Phrase(word.start, following.end, following.end, False)
+            takes_noun = word.key in {"hangi", "kaç", "kaçıncı"} and following and following.content
+            return _Phrase(word.start, word.end, following.end if takes_noun else word.end,
+                           word.key in _TYPE_NAMING)
+    return None
+
+
+def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[str], bool]) -> str | None:
+    """``bare`` with its pronoun (or its missing subject) replaced by the last turn's topic."""
+    pronoun = next((w for w in words if w.key in _PRONOUNS), None)
+    referent = _referent(last, pronoun, is_name)
+    if not referent:
+        return None
+    if pronoun is not None:
+        suffix = _suffix(pronoun.surface, referent)
+        text = bare[:pronoun.start] + referent + suffix + bare[pronoun.end:]
+    else:
+        text = _prepend(referent, bare)
+    return text.rstrip(" ?") + "?"
+
+
+def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool]) -> str:
+    """What a pronoun points at: the person a "who" question was answered with ("Şirketi kim kurdu?" ->
+    "Edison"; "When did he die?"), else the last question's names, else the place it was answered
+    with, else its topic."""
+    kind = parse(last.question).kind
+    named = last.fact[:1].isupper() and len(last.fact) <= 60
+    personal = pronoun is None or pronoun.key not in _IMPERSONAL
+    if named and personal and kind is Kind.PERSON:
+        return last.fact
+    names = _names(last.question, is_name)
+    if names:
+        return names
+    if named and kind is Kind.PLACE:  # "Hangi ülkeye göç etti?" -> "Amerika"; "Onun başkenti neresi?"
+        return last.fact
+    return _topic(last.question, is_name)
+
+
+def _topic(question: str, is_name: Callable[[str], bool]) -> str:
+    """The words a question is about: its content words outside the question phrase, less a Turkish
+    question's final verb ("Hat kaç kilometre olacak?" -> "Hat")."""
+    english = looks_english(question)
+    phrase = _question_phrase(question, english)
+    inside = (phrase.start, phrase.end) if phrase else (0, 0)
+    words = [w for w in _words(question, is_name) if w.content and not inside[0] <= w.start < inside[1]]
+    if not english and len(words) > 1:
+        words = words[:-1]
+    return " ".join(w.surface for w in words)
+
+
+def _names(text: str, is_name: Callable[[str], bool]) -> str:
+    """The longest run of names in ``text`` ("Nikola Tesla")."""
+    words = _words(text, is_name)
+    runs: list[list[_Word]] = []
+    for word in words:
+        if word.name and word.content and word.key not in QUESTION_WORDS:
+            if runs and runs[-1][-1].end + 1 >= word.start and text[runs[-1][-1].end:word.start].strip() == "":
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+    if not runs:
+        return ""
+    run = max(runs, key=len)
+    return text[run[0].start:run[-1].end]
+
+
+_CASES = {"onun": "genitive", "bunun": "genitive", "ona": "dative", "buna": "dative", "onu": "accusative",
+          "bunu": "accusative", "ondan": "ablative", "bundan": "ablative", "onda": "locative", "bunda": "locative"}
+
+
+def _suffix(pronoun: str, name: str) -> str:
+    """The case a Turkish pronoun carries, as an apostrophe suffix on ``name`` ("onun" → "Tesla'nın")."""
+    case = _CASES.get(casefold_tr(pronoun))
+    if case is None:
+        return "'s" if casefold_tr(pronoun) in {"his", "its", "their"} else ""
+    folded = casefold_tr(name)
+    vowels = [c for c in folded if c in "aeıioöuü"]
+    last = vowels[-1] if vowels else "e"
+    narrow = {"a": "ı", "ı": "ı", "o": "u", "u": "u", "e": "i", "i": "i", "ö": "ü", "ü": "ü"}[last]
+    wide = "a" if last in "aıou" else "e"
+    after_vowel = folded[-1:] in "aeıioöuü"
+    hard = folded[-1:] in "fstkçşhp"
+    return "'" + {
+        "genitive": ("n" if after_vowel else "") + narrow + "n",
+        "accusative": ("y" if after_vowel else "") + narrow,
+        "dative": ("y" if after_vowel else "") + wide,
+        "locative": ("t" if hard else "d") + wide,
+        "ablative": ("t" if hard else "d") + wide + "n",
+    }[case]
+
+
+def _prepend(words: str, question: str) -> str:
+    """``words`` put before ``question`` (its first word lower-cased when it is a function word)."""
+    question = question.strip()
+    first = _words(question)[:1]
+    if first and first[0].start == 0 and (first[0].key in STOPWORDS or first[0].key in QUESTION_WORDS):
+        question = question[:1].lower() + question[1:]
+    return f"{words} {question}"

@@ -1,0 +1,90 @@
+"""Follow-up rewriting, without a model: similarity is a stand-in (shared letters, plus pairs we declare)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from qa.conversation import Turn, rewrite, turns
+from qa.query import QAError
+from qa.types import Answer, Citation
+
+ALIKE = {("uranyum", "petrol"), ("uranyum", "oil"), ("warsaw", "kraków"), ("maliyeti", "durak"),
+         ("azerbaycan", "kazakistan")}
+NAMES = {"Tesla", "Nikola", "Kazakistan", "Azerbaycan", "Edison"}
+
+
+def similar(word: str, candidates) -> np.ndarray:
+    return np.array([len(os.path.commonprefix([word, c])) + 5 * ((word, c) in ALIKE) for c in candidates], float)
+
+
+def is_name(word: str) -> bool:
+    return word.split("'")[0] in NAMES
+
+
+def ask(question: str, previous: str, fact: str = "") -> str | None:
+    return rewrite(question, [Turn(previous, fact)], similar, is_name)
+
+
+@pytest.mark.parametrize(("question", "previous", "expected"), [
+    # ellipsis: the new word takes the slot of the most similar word of the same type
+    ("Peki uranyum?", "How much Kazakh oil went through BTC last year?",
+     "How much Kazakh uranyum went through BTC last year?"),
+    ("Peki uranyum?", "Geçen yıl ne kadar petrol taşındı?", "Geçen yıl ne kadar uranyum taşındı?"),
+    ("Ya Azerbaycan?", "Kazakistan kaç anlaşma imzaladı?", "Azerbaycan kaç anlaşma imzaladı?"),
+    ("Azerbaycan ya?", "Kazakistan kaç anlaşma imzaladı?", "Azerbaycan kaç anlaşma imzaladı?"),
+    ("What about Warsaw?", "When was the first stock exchange in Kraków founded?",
+     "When was the first stock exchange in Warsaw founded?"),
+    ("Bir de 2020'de?", "2019'da kaç kişi öldü?", "2020'de kaç kişi öldü?"),
+    ("Bir de 2020'de?", "Kaç kişi öldü?", "2020'de kaç kişi öldü?"),  # no year to replace: added
+    # a new question word about the same topic
+    ("Peki ne zaman?", "Nikola Tesla hangi şehirde doğdu?", "Nikola Tesla ne zaman doğdu?"),
+    ("Ne zaman?", "Nikola Tesla nerede doğdu?", "Nikola Tesla ne zaman doğdu?"),
+    ("When?", "Where was Tesla born?", "When was Tesla born?"),
+    ("Kaç kişi?", "Depremde kaç bina yıkıldı?", "Depremde kaç kişi yıkıldı?"),
+    # a pronoun or a dropped subject: the last question's names, or its answer when it named none
+    ("Ne zaman doğdu?", "Nikola Tesla nerede doğdu?", "Nikola Tesla ne zaman doğdu?"),
+    ("When did he die?", "Who founded the company?", "When did Thomas Edison die?"),
+    ("Onun başkenti neresi?", "Hangi ülkeye göç etti?", "Amerika'nın başkenti neresi?"),
+    ("Ona ne verildi?", "Ödülü kim kazandı?", "Tesla'ya ne verildi?"),
+])
+def test_follow_ups_are_rewritten(question, previous, expected):
+    facts = {"Who founded the company?": "Thomas Edison", "Hangi ülkeye göç etti?": "Amerika",
+             "Ödülü kim kazandı?": "Tesla", "Nikola Tesla nerede doğdu?": "Smiljan"}
+    assert ask(question, previous, facts.get(previous, "")) == expected
+
+
+def test_an_impersonal_pronoun_is_not_the_person_answered():
+    rewritten = ask("How long did it take?", "Who led the wheat research?", "Ayşe Demir")
+    assert "Ayşe" not in rewritten and "research" in rewritten
+
+
+@pytest.mark.parametrize(("question", "previous"), [
+    ("Tesla ne zaman öldü?", "Edison nerede doğdu?"),  # names its own topic
+    ("Kazakistan ile Azerbaycan arasında kaç anlaşma imzalandı?", "Görüşme nerede yapıldı?"),
+])
+def test_standalone_questions_stay_as_they_are(question, previous):
+    assert ask(question, previous) is None
+
+
+def test_no_history_no_rewrite():
+    assert rewrite("Peki uranyum?", [], similar) is None
+
+
+def test_turns_accept_questions_pairs_and_answers():
+    answer = Answer(question="Kaç durak var?", text="18 [1]\n\nHatta 18 durak var. [1]", fact="18",
+                    citations=[Citation("a#1", "Hatta 18 durak var.", "a.txt", 0, 19, 0.9)])
+    got = turns(["Soru bir?", ("Soru iki?", "2,3 milyar [1]\n\nMaliyet 2,3 milyar. [1]"), answer, "  "])
+    assert got == [Turn("Soru bir?"), Turn("Soru iki?", "2,3 milyar", "Maliyet 2,3 milyar."),
+                   Turn("Kaç durak var?", "18", "Hatta 18 durak var.")]
+
+
+@pytest.mark.parametrize(("history", "message"), [
+    (5, "history must be a list"), ([5], "history item"), ([("q?", 5)], "answer of a history pair"),
+    ([(5, "a")], "history question must be text"), (["x\x00"], "control"),
+])
+def test_bad_history_names_the_bad_value(history, message):
+    with pytest.raises(QAError, match=message):
+        turns(history)
