@@ -167,7 +167,7 @@ def test_cli_json_and_errors(tmp_path):
                    "--index", str(index))
     assert asked.returncode == 0, asked.stderr
     payload = json.loads(asked.stdout)
-    assert set(payload) == {"question", "answer", "abstained", "citations"}
+    assert set(payload) == {"question", "answered_question", "answer", "abstained", "citations"}
     assert "yüzde 62" in payload["answer"]
     assert set(payload["citations"][0]) == {"id", "text", "source", "start", "end", "score", "text_path"}
     assert payload["citations"][0]["text_path"] == payload["citations"][0]["source"]  # a .txt is its own text
