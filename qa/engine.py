@@ -27,7 +27,7 @@ from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
 from qa.names import Vocabulary
 from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, clean_question, parse
 from qa.rank import MODELS, Models, load_models
-from qa.retrieve import Retriever, Signals
+from qa.retrieve import Retriever, Signals, load_frequencies
 from qa.types import Answer, Citation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,7 @@ class Engine:
         encoder: Encoder | FastUseEncoder | None = None,
         models: str | Path | None = None,
     ):
+        load_frequencies()
         if corpus is None:
             corpus = [Path(os.environ.get("QA_CORPUS", DEFAULT_CORPUS))]
         elif isinstance(corpus, (str, Path)):

@@ -8,6 +8,7 @@ ranking: the best ``depth`` by a plain sum of dense cosine and coverage.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -181,6 +182,26 @@ def _idf(sets: list[frozenset[str]]) -> dict[str, float]:
     return {t: math.log(1 + n / f) for t, f in doc_freq.items()}
 
 
+_frequencies_loading: threading.Thread | None = None
+_frequencies_lock = threading.Lock()
+
+
+def load_frequencies() -> threading.Thread:
+    """Start reading wordfreq's Turkish and English lists (0.7 s) in the background: an engine
+    starts this first, so that the model and the index load meanwhile."""
+    global _frequencies_loading
+    with _frequencies_lock:
+        if _frequencies_loading is None:
+            def read() -> None:
+                from wordfreq import zipf_frequency
+
+                zipf_frequency("bir", "tr"), zipf_frequency("one", "en")
+
+            _frequencies_loading = threading.Thread(target=read, name="wordfreq", daemon=True)
+            _frequencies_loading.start()
+        return _frequencies_loading
+
+
 @lru_cache(maxsize=65536)
 def rarity(word: str, english: bool) -> float:
     """How informative a word is in the language at large: 8 less its Zipf frequency (wordfreq).
@@ -188,6 +209,7 @@ def rarity(word: str, english: bool) -> float:
     A corpus of one article says little about which words are common ("yapmıştır", "başka",
     "olabilir"); the language's word frequencies do. Numbers and unknown words weigh most.
     """
+    load_frequencies().join()
     from wordfreq import zipf_frequency
 
     if word[0].isdigit():
