@@ -39,7 +39,7 @@ def _docs(folder):
 def test_round_trip_and_manifest(corpus, tmp_path):
     out = tmp_path / "index"
     manifest = build_index(_docs(corpus), out, FakeEmbedder(), MODEL)
-    assert manifest["format_version"] == 2 and manifest["model"] == MODEL
+    assert manifest["format_version"] == 3 and manifest["model"] == MODEL
     assert manifest["counts"]["sentences"] == 3 and manifest["faiss_version"]
     assert manifest["sources"][0]["sha256"]
     loaded = load_index(out, MODEL["id"])
@@ -163,7 +163,7 @@ def test_web_pages_pdfs_and_docx_files_are_indexed_with_their_extracted_text_kep
     build_index(documents[:2], out, FakeEmbedder(), MODEL)
     assert len(list(out.glob("extracted-*.txt"))) == 2
     (folder / "metro.docx").write_bytes(make_pdf(PDF_LINES))
-    with pytest.raises(StaleIndexError, match=r"metro\.docx changed .* rebuild with `qa index build`"):
+    with pytest.raises(StaleIndexError, match=r"metro\.docx changed .* rebuild with `qa index build "):
         load_index(out, MODEL["id"])
 
 
