@@ -18,6 +18,7 @@ EPILOG = """examples:
   qa ask "How much oil went through BTC last year?" --json
   qa index build                      # index seeds/ into .qa_index/
   qa index build my_articles/ --out my_index
+  qa index verify --index my_index    # files, hashes, counts, owners, offsets, sources
   qa ask "..." --corpus my_articles/ --index my_index
   qa eval tests/golden/seed.jsonl --report artifacts/eval
   qa chat --port 7860
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    index = commands.add_parser("index", help="build the search index of a corpus")
+    index = commands.add_parser("index", help="build or check the search index of a corpus")
     index_commands = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
     build = index_commands.add_parser(
         "build", help="split documents into sentences, embed them and write a FAISS index",
@@ -65,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="index folder (default: .qa_index/ for seeds/, .qa_index/corpora/<hash> for others)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     _model_options(build)
+    verify = index_commands.add_parser(
+        "verify", help="check an index: files, hashes, counts, owners, offsets, sources",
+        description="Check an index folder without loading a model: the manifest's fields, every file's size "
+        "and sha256, the records against the vectors (a pair), the vectors (finite, unit length), owners and "
+        "sentence offsets, and that every source is unchanged. With --corpus, also that the index covers "
+        "exactly its files; with --model, that it was built with that model. Exit 0 when all is well, 2 with "
+        "one line per problem otherwise.",
+    )
+    _corpus_options(verify)
 
     ask = commands.add_parser("ask", help="answer one question with cited sentences",
                               description="Answer a question (Turkish or English) from the corpus.")
@@ -153,6 +163,31 @@ def _index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index_verify(args: argparse.Namespace) -> int:
+    from index.documents import find_sources
+    from index.store import rebuild_command, verify_index
+    from qa.engine import Engine
+
+    corpus = [Path(p) for p in args.corpus] if args.corpus else None
+    engine = Engine(corpus=corpus, index_dir=args.index, model=args.model, query_prompt=args.query_prompt,
+                    passage_prompt=args.passage_prompt, load=False)
+    # Without --index, the folder is the one of the corpus (default: seeds/); with it alone, the index stands alone.
+    with_corpus = corpus is not None or args.index is None
+    with_model = with_corpus or bool(args.model)
+    report = verify_index(
+        engine.index_dir,
+        model_id=engine.spec.model_id if with_model else None,
+        rebuild=rebuild_command(engine.corpus, engine.index_dir, engine.spec) if with_corpus else None,
+        sources=[str(p.resolve()) for p in find_sources(engine.corpus)] if with_corpus else None,
+    )
+    print(f"index {engine.index_dir}: " + ("ok" if report.ok else f"{len(report.problems)} problem(s)"))
+    for line in report.checked:
+        print(f"  checked {line}")
+    for problem in report.problems:
+        print(f"qa: error: {problem}", file=sys.stderr)
+    return 0 if report.ok else 2
+
+
 def _ask(args: argparse.Namespace) -> int:
     engine = engine_from(args, fast=True)
     history = [tuple(turn.split(" => ", 1)) if " => " in turn else turn for turn in args.history]
@@ -217,7 +252,8 @@ def _document_warnings_as_lines() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"index": _index_build, "ask": _ask, "chat": _chat, "eval": _eval}
+    handlers = {"index": lambda a: (_index_verify if a.index_command == "verify" else _index_build)(a),
+                "ask": _ask, "chat": _chat, "eval": _eval}
     from qa.engine import USER_ERRORS
 
     _document_warnings_as_lines()

@@ -20,7 +20,7 @@ from index.analysis import casefold_tr, lacks_turkish_letters, normalise_case, s
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
-from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index
+from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index, rebuild_command
 from qa.conversation import rewrite, turns
 from qa.extract import Span, best_span
 from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
@@ -160,20 +160,22 @@ class Engine:
         )
 
     def _load_or_build(self) -> LoadedIndex:
+        # Messages name the command that rebuilds this corpus into this folder with this model.
+        rebuild = rebuild_command(self.corpus, self.index_dir, self.spec)
         try:
-            index = load_index(self.index_dir, self.spec.model_id)
+            index = load_index(self.index_dir, self.spec.model_id, rebuild=rebuild)
             expected = sorted(str(p.resolve()) for p in find_sources(self.corpus))
             if sorted(s["path"] for s in index.manifest["sources"]) != expected:
                 raise StaleIndexError(
                     f"the index in {self.index_dir} covers other files than {', '.join(map(str, self.corpus))}; "
-                    f"rebuild with `qa index build {' '.join(map(str, self.corpus))} --out {self.index_dir}`"
+                    f"rebuild with `{rebuild}`"
                 )
             return index
         except IndexStoreError:
             if not self.auto_build:
                 raise
         self.build()
-        return load_index(self.index_dir, self.spec.model_id)
+        return load_index(self.index_dir, self.spec.model_id, rebuild=rebuild)
 
     # -- the pipeline ---------------------------------------------------------------------
 
