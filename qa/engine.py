@@ -22,10 +22,11 @@ from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load
 from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index, rebuild_command
 from qa.conversation import rewrite, turns
+from qa.errors import ArgumentError, describe
 from qa.extract import Span, best_span
 from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
 from qa.names import Vocabulary
-from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, clean_question, parse
+from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, check_k, clean_question, parse
 from qa.rank import MODELS, Models, load_models
 from qa.retrieve import Retriever, Signals, load_frequencies
 from qa.types import Answer, Citation
@@ -36,8 +37,8 @@ DEFAULT_INDEX = PROJECT_ROOT / ".qa_index"
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
 USER_ERRORS = (QAError, DocumentError, IndexStoreError, ModelError)
 
-__all__ = ["ABSTAIN_TEXT", "MAX_QUESTION_CHARS", "USER_ERRORS", "Engine", "QAError", "QuestionError",
-           "clean_question"]
+__all__ = ["ABSTAIN_TEXT", "MAX_QUESTION_CHARS", "USER_ERRORS", "ArgumentError", "Engine", "QAError",
+           "QuestionError", "clean_question"]
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,25 @@ class Engine:
         encoder: Encoder | FastUseEncoder | None = None,
         models: str | Path | None = None,
     ):
-        load_frequencies()
-        if corpus is None:
-            corpus = [Path(os.environ.get("QA_CORPUS", DEFAULT_CORPUS))]
-        elif isinstance(corpus, (str, Path)):
-            corpus = [corpus]
-        self.corpus = [Path(p) for p in corpus]
+        self.corpus = _corpus(corpus)
         default_corpus = self.corpus == [DEFAULT_CORPUS]
-        self.index_dir = Path(index_dir or os.environ.get("QA_INDEX_DIR", DEFAULT_INDEX))
+        self.index_dir = (_path(index_dir, "index_dir") if index_dir is not None
+                          else _path(os.environ.get("QA_INDEX_DIR") or DEFAULT_INDEX, "$QA_INDEX_DIR"))
+        _check_folder(self.index_dir)
+        for name, value in (("model", model), ("query_prompt", query_prompt), ("passage_prompt", passage_prompt)):
+            if value is not None and not isinstance(value, str):
+                raise ArgumentError(f"{name} must be text or None, got {describe(value)} ({type(value).__name__})")
+        for name, value in (("auto_build", auto_build), ("fast_query_encoder", fast_query_encoder),
+                            ("progress", progress), ("load", load)):
+            if not isinstance(value, bool) and not (value is None and name == "auto_build"):
+                raise ArgumentError(f"{name} must be True or False, got {describe(value)} ({type(value).__name__})")
+        if encoder is not None and not (hasattr(encoder, "encode_queries") and hasattr(encoder, "model_id")):
+            raise ArgumentError(f"encoder must be a loaded encoder (another engine's .encoder), "
+                                f"got {type(encoder).__name__}")
+        models = _path(models, "models") if models is not None else None
+        if models is not None and not models.is_file():
+            raise ArgumentError(f"models {models} is not a file; name a fitted-weights file such as {MODELS}")
+        load_frequencies()
         if index_dir is None and not default_corpus:
             # Another corpus gets a folder of its own, so it never replaces the default index.
             key = hashlib.sha1("\n".join(sorted(str(p.resolve()) for p in self.corpus)).encode()).hexdigest()
@@ -100,7 +112,7 @@ class Engine:
         self._encoder = encoder
         self._builder: Encoder | None = None
         self._lock = threading.Lock()
-        self._models_path = Path(models) if models else MODELS
+        self._models_path = models or MODELS
         self.timings: dict[str, float] = {}
         if load:
             self.load()
@@ -233,9 +245,8 @@ class Engine:
     def answer(self, question: object, history: list | None = None, k: int = 5) -> Answer:
         """Answer ``question``; ``history`` holds the conversation's earlier turns, oldest first: questions,
         (question, answer) pairs or earlier :class:`Answer` s. A follow-up is answered as the standalone
-        question it stands for, given in ``Answer.rewritten``."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise QAError(f"k must be a positive whole number, got {k!r}")
+        question it stands for, given in ``Answer.rewritten``. Bad arguments raise :class:`QAError`."""
+        k = check_k(k)
         started = time.perf_counter()
         user = clean_question(question)
         asked = self.standalone(user, history)
@@ -270,6 +281,7 @@ class Engine:
 
     def explain(self, question: object, history: list | None = None, k: int = 5) -> dict:
         """The answer with what led to it: the analysis and the features of the best ``k`` sentences."""
+        k = check_k(k)
         result = self.answer(question, history=history, k=k)
         query, ranking = result.query, result.ranking
         names = self.models.sentence.features
@@ -290,8 +302,68 @@ class Engine:
         }
 
     def sentence(self, sentence_id: str):
-        """The indexed sentence with this id."""
-        return self.index.sentences[self._row[sentence_id]]
+        """The indexed sentence with this id (:class:`QAError` for an unknown one)."""
+        row = self._row.get(sentence_id) if isinstance(sentence_id, str) else None
+        if row is None:
+            raise ArgumentError(f"no sentence with the id {describe(sentence_id)} in {self.index_dir}")
+        return self.index.sentences[row]
+
+
+def _path(value: object, what: str) -> Path:
+    """``value`` as a path, or :class:`ArgumentError` naming what is wrong with it."""
+    if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
+        raise ArgumentError(f"{what} must be a path (text or pathlib.Path), got {describe(value)} "
+                            f"({type(value).__name__})")
+    text = os.fspath(value)
+    if not isinstance(text, str):
+        raise ArgumentError(f"{what} must be a path as text, got {describe(text)} ({type(text).__name__})")
+    if not text.strip():
+        raise ArgumentError(f"{what} is empty; name a file or folder")
+    if "\x00" in text:
+        raise ArgumentError(f"{what} {describe(text)} contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ArgumentError(f"{what} {describe(text)} is not valid UTF-8 (its name holds undecodable bytes); "
+                            "rename it") from None
+    return Path(text)
+
+
+def _corpus(corpus: object) -> list[Path]:
+    """The corpus paths, checked: they exist (:class:`DocumentError` names the first that does not)."""
+    if corpus is None:
+        env = os.environ.get("QA_CORPUS")
+        paths = [_path(env, "$QA_CORPUS")] if env else [DEFAULT_CORPUS]
+    elif isinstance(corpus, (str, os.PathLike)) and not isinstance(corpus, bytes):
+        paths = [_path(corpus, "corpus")]
+    elif isinstance(corpus, (list, tuple)):
+        if not corpus:
+            raise ArgumentError("corpus is an empty list; name files or folders (or leave it out for seeds/)")
+        paths = [_path(p, f"corpus[{i}]") for i, p in enumerate(corpus)]
+    else:
+        raise ArgumentError(f"corpus must be a path or a list of paths, got {describe(corpus)} "
+                            f"({type(corpus).__name__})")
+    for path in paths:
+        try:
+            found = path.exists()
+        except OSError as exc:
+            raise DocumentError(f"cannot read {path} ({exc.strerror or exc})") from None
+        if not found:
+            raise DocumentError(f"file or folder not found: {path}")
+    return paths
+
+
+def _check_folder(folder: Path) -> None:
+    """``folder`` is, or can become, a folder: it and the first of its parents that exists are folders."""
+    for candidate in (folder, *folder.parents):
+        try:
+            if candidate.is_dir():
+                return
+            if candidate.exists():
+                raise ArgumentError(f"index_dir {folder} cannot be a folder: {candidate} is a file; "
+                                    "name a folder for the index")
+        except OSError as exc:
+            raise ArgumentError(f"index_dir {folder} cannot be used ({exc.strerror or exc})") from None
 
 
 ANSWERABLE_FEATURES = ("top_probability", "margin", "top_dense", "top_coverage", "top_soft", "top_type_evidence",

@@ -28,6 +28,8 @@ from typing import Any
 
 from index.analysis import casefold_tr
 from qa.engine import QAError
+from qa.errors import describe
+from qa.query import check_k
 from qa.types import Answer, Citation
 
 # -- metrics, their directions and the default thresholds -----------------------------------
@@ -160,6 +162,8 @@ def load_golden(path: str | Path) -> GoldenSet:
         raise GoldenFileError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except OSError as exc:
         raise GoldenFileError(f"{name}: cannot read the golden file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the name
+        raise GoldenFileError(f"{describe(name)}: cannot read the golden file: {exc}") from None
     if path.suffix.lower() in _YAML_SUFFIXES:
         golden = _parse_yaml(text, name)
     else:
@@ -484,6 +488,8 @@ def load_baseline(path: str | Path) -> dict:
         raise EvalError(f"{path}: cannot read the baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise EvalError(f"{path}:{exc.lineno}: invalid JSON in the baseline: {exc.msg}") from None
+    except (TypeError, ValueError) as exc:  # not a path, a NUL in the name
+        raise EvalError(f"{describe(path)}: cannot read the baseline: {exc}") from None
     _check_baseline(data, str(path))
     return data
 
@@ -1053,6 +1059,9 @@ def _as_golden_set(golden: Any) -> GoldenSet:
         return load_golden(golden)
     if isinstance(golden, GoldenPair):
         return pairs_from([golden])
+    if isinstance(golden, (bytes, Mapping)) or not isinstance(golden, Iterable):
+        raise EvalError(f"the golden set must be a golden file's path, a GoldenSet or a list of pairs, "
+                        f"got {describe(golden)} ({type(golden).__name__})")
     return pairs_from(golden)
 
 
@@ -1070,6 +1079,13 @@ def evaluate(golden_path_or_pairs: str | Path | GoldenSet | Iterable[GoldenPair 
         report.metrics["answer_accuracy"], report.failures
     """
     golden = _as_golden_set(golden_path_or_pairs)
+    k = check_k(k)
+    if thresholds is not None:
+        thresholds = parse_thresholds(thresholds, "thresholds")
+    if baseline is not None and not isinstance(baseline, (str, Path)):
+        _check_baseline(baseline, "baseline")
+    if engine is not None and not callable(getattr(engine, "answer", None)):
+        raise EvalError(f"engine must be a qa.Engine (or have an answer method), got {type(engine).__name__}")
     if engine is None:
         from qa import default_engine
 

@@ -7,6 +7,7 @@ filled in by the engine through :func:`analyse`.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,15 +15,12 @@ from enum import StrEnum
 import numpy as np
 
 from index.analysis import STOPWORDS, casefold_tr, looks_english, tokenize
+from qa.errors import ArgumentError, QAError, describe
 
 MAX_QUESTION_CHARS = 1000
 # C0/C1 controls, bidi overrides and zero-width spaces; U+200D (the emoji joiner) is allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069"
                       r"\ud800-\udfff]")
-
-
-class QAError(Exception):
-    """Anything the user can fix; the message says what was wrong and what to do."""
 
 
 class QuestionError(QAError, ValueError):
@@ -73,7 +71,10 @@ def clean_question(question: object) -> str:
     """The question with whitespace normalised, or :class:`QuestionError` naming the problem."""
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    bad = _CONTROL.search(question)
+    bad = CONTROL.search(question)
+    if bad and "\ud800" <= bad.group() <= "\udfff":
+        raise QuestionError(f"the question is not valid text: {bad.group()!r} at position {bad.start()} is half "
+                            "of a character or a byte that is not UTF-8; type the question as UTF-8 text")
     if bad:
         raise QuestionError(
             f"the question contains a control or invalid character ({bad.group()!r} at position {bad.start()}); "
@@ -85,6 +86,19 @@ def clean_question(question: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
     return text
+
+
+def check_k(k: object) -> int:
+    """``k`` (how many sentences to retrieve) as an int, or :class:`~qa.errors.ArgumentError`."""
+    try:
+        if isinstance(k, bool):
+            raise TypeError
+        number = operator.index(k)
+    except TypeError:
+        raise ArgumentError(f"k must be a positive whole number, got {describe(k)} ({type(k).__name__})") from None
+    if number < 1:
+        raise ArgumentError(f"k must be a positive whole number, got {number}")
+    return number
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def test_parse_sees_english_and_numbers():
 
 @pytest.mark.parametrize(("question", "message"), [
     ("", "empty"), ("   ", "empty"), ("a" * 1001, "1001 characters"), ("soru\x00", "control"),
-    ("bad \ud800 surrogate", "control"), (None, "must be text"), (42, "must be text"),
+    ("bad \ud800 surrogate", "not valid text"), (None, "must be text"), (42, "must be text"),
 ])
 def test_bad_questions_name_the_problem(question, message):
     with pytest.raises(QuestionError, match=message):
