@@ -158,7 +158,7 @@ def _read_regular(path: Path, size: int | None = None, follow: bool = True) -> b
         if not stat.S_ISREG(info.st_mode):
             raise _Unreadable("is not a regular file")
         if size is not None and info.st_size != size:
-            raise _Unreadable(f"has {info.st_size} bytes, not the {size} manifest.json lists")
+            raise _Unreadable(f"is corrupt ({info.st_size} bytes, not the {size} manifest.json lists)")
         try:
             return handle.read()
         except OSError as exc:
@@ -779,25 +779,30 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
         except _Bad as exc:
             raise _rebuild(f"the index file {folder / files[key]['name']} is corrupt: {exc}", hint) from None
 
-    records = checks.run(parsed, "records", _parse_records)
+    where = files["records"]["name"]
+
+    def paired(records: dict) -> dict:
+        if records["vectors_sha256"] != files["vectors"]["sha256"]:
+            raise _rebuild(f"{where} was written with another vectors file than {files['vectors']['name']} "
+                           f"(vectors_sha256 differs): the records and the vectors do not belong together", hint)
+        return records
+
+    # The records name the vectors file they were written with: checked before the vectors are read.
+    records = checks.run(lambda: paired(parsed("records", _parse_records)))
     loaded = checks.run(parsed, "vectors", _parse_vectors, manifest["model"]["dimension"])
     lexicon = checks.run(parsed, "lexicon", _parse_lexicon)
     if records is not None and loaded is not None and lexicon is not None:
         checks.checked.append(f"files: {', '.join(f['name'] for f in files.values())}: regular files, sizes and "
                               f"sha256 as manifest.json lists, contents of the expected types")
     vectors = loaded[0] if loaded is not None else None
-    where = files["records"]["name"]
 
-    def paired() -> bool:
-        if records["vectors_sha256"] != files["vectors"]["sha256"]:
-            raise _rebuild(f"{where} was written with another vectors file than {files['vectors']['name']} "
-                           f"(vectors_sha256 differs): the records and the vectors do not belong together", hint)
+    def counted() -> bool:
         if vectors.ntotal != len(records["owners"]) or vectors.ntotal != counts["vectors"]:
             raise _rebuild(f"the index in {folder} is inconsistent: {vectors.ntotal} vectors, "
                            f"{len(records['owners'])} owners, counts.vectors {counts['vectors']}", hint)
         return True
 
-    if records is not None and vectors is not None and checks.run(paired):
+    if records is not None and vectors is not None and checks.run(counted):
         checks.checked.append(f"vectors: {vectors.ntotal} rows of an IndexFlatIP, dimension {vectors.d}, finite "
                               f"and of unit length; the records name this vectors file's sha256")
 
