@@ -121,10 +121,10 @@ def rebuild_command(paths: list[str | Path], folder: str | Path, model=None) -> 
 
 
 def _hint(folder: Path, manifest: dict | None = None) -> str:
-    """A rebuild command when the caller named none: the manifest's sources, when it has valid ones."""
+    """A rebuild command when the caller named none: the manifest's sources, when it has a few valid ones."""
     try:
         paths = [entry["path"] for entry in manifest["sources"]]
-        if paths and all(isinstance(p, str) and p and not _CONTROL.search(p) for p in paths):
+        if 0 < len(paths) <= 5 and all(isinstance(p, str) and p and not _CONTROL.search(p) for p in paths):
             return rebuild_command(paths, folder)
     except (KeyError, TypeError):
         pass
@@ -779,7 +779,7 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
         except _Bad as exc:
             raise _rebuild(f"the index file {folder / files[key]['name']} is corrupt: {exc}", hint) from None
 
-    where = files["records"]["name"]
+    where = str(folder / files["records"]["name"])
 
     def paired(records: dict) -> dict:
         if records["vectors_sha256"] != files["vectors"]["sha256"]:
