@@ -21,7 +21,8 @@ from typing import Protocol
 from index.analysis import APOSTROPHES, STOPWORDS, casefold_tr
 from index.documents import Document, Sentence
 
-MAX_CHARS = 100  # a longer question does not fit an example button
+MAX_CHARS = 100  # no longer question is proposed
+BUTTON_CHARS = 60  # Gradio shows a longer example cut ("..."): such questions are tried last
 MAX_TRIES = 40  # engine calls spent looking for examples
 KINDS = ("quantity", "date", "person", "section")  # the order examples are taken in, round robin
 
@@ -53,6 +54,9 @@ _CONNECTIVE_PAIRS = frozenset({("öte", "yandan"), ("bu", "arada"), ("buna", "g�
 _SAY = re.compile(r"(?:dedi|söyledi|belirtti|açıkladı|vurguladı|bildirdi|aktardı|duyurdu|kaydetti|ekledi|anlattı|"
                   r"hatırlattı|savundu|önerdi|istedi|vurguluyor|öneriyor|planlıyor|bekliyor|istiyor|söylüyor|"
                   r"belirtiyor|açıklıyor|hedefliyor|öngörüyor)(?:lar|ler)?")
+# the verbs of reported speech: "Başkan, ... olduğunu söyledi"
+_REPORTED = re.compile(r"(?:dedi|söyledi|belirtti|açıkladı|vurguladı|bildirdi|aktardı|duyurdu|kaydetti|ekledi|"
+                       r"anlattı|hatırlattı|savundu|vurguluyor|söylüyor|belirtiyor|açıklıyor)(?:lar|ler)?")
 # "... ifadelerini kullandı", "... dikkat çekti", "... bilgisini paylaştı": said something
 _SAID = re.compile(r"(?:ifade|açıklama|bilgi|dikkat|uyarı|değerlendirme)\w*\s+(?:etti|yaptı|çekti|verdi|paylaştı|"
                    r"kullandı|bulundu)(?:lar|ler)?|ifadelerini kullandı|sözlerini kullandı")
@@ -216,13 +220,13 @@ def _variants(span: _Span) -> list[str]:
     clause = _question([*tokens[clause_start:span.first], *right]) if clause_start < span.first else whole
     # "Kaç bin kişi katıldı?" stands alone; "Ne zaman yapılacağı bildirildi?" asks about nothing
     # but not inside what someone said: "Kaç milyar lira olduğunu açıkladı?" leaves out who
-    reported = _SAY.fullmatch(casefold_tr(right[-1].rstrip(",;:.!?" + _QUOTES)))
+    reported = _REPORTED.fullmatch(casefold_tr(right[-1].rstrip(",;:.!?" + _QUOTES)))
     first_comma = next((i for i, t in enumerate(tokens) if t.endswith(",")), -1)
     subject = _subject(tokens) if reported and clause_start - 1 == first_comma else ""
-    if subject:  # "Kütüphane Müdürü Ayşe Yılmaz, ilk gün ... söyledi" -> "Ayşe Yılmaz, ilk gün ... söyledi?"
-        clause = _question([f"{subject},", *tokens[clause_start:span.first], *right])
+    # "Kütüphane Müdürü Ayşe Yılmaz, ilk gün ... söyledi" -> "Ayşe Yılmaz, ilk gün ... söyledi?"
+    said = _question([f"{subject},", *tokens[clause_start:span.first], *right]) if subject else ""
     alone = _question(right) if span.ask.startswith("kaç ") and len(right) >= 3 and not reported else ""
-    order = [clause, alone, whole] if len(clause) <= 60 or not alone else [alone, clause, whole]
+    order = [said, clause, alone, whole] if len(clause) <= 60 or not alone else [alone, said, clause, whole]
     return [q for i, q in enumerate(order) if q and len(q) <= MAX_CHARS and q not in order[:i]]
 
 
@@ -413,10 +417,11 @@ def propose_questions(document: Document) -> list[Candidate]:
 
 
 def _penalty(question: str, expect: str) -> int:
-    """0 for a question that reads well; more for a vague action, another number in it, a long one."""
+    """0 for a question that reads well; more for a vague action, another number in it, a topic
+    added to tell apart what one person said, a question too long for its button."""
     rest = question.replace(expect, "", 1) if expect else question
-    return (2 * question.endswith(" ne yaptı?") + bool(re.search(r"\d", rest)) + (len(question) > 70)
-            + (" hakkında " in question and "biliniyor" not in question))
+    return (2 * question.endswith(" ne yaptı?") + bool(re.search(r"\d", rest))
+            + (" hakkında " in question and "biliniyor" not in question) + 2 * (len(question) > BUTTON_CHARS))
 
 
 def accepts(candidate: Candidate, answer) -> bool:
@@ -434,30 +439,33 @@ def answerable_examples(engine: Answering, document: Document, limit: int = 4,
                         tries: int = MAX_TRIES) -> list[str]:
     """Up to ``limit`` questions about ``document`` that ``engine`` answers from the sentence they
     were made from (:func:`accepts`). The kinds are taken in turn, the better-reading questions of
-    a kind first; one question per sentence and per person; at most ``tries`` answers computed."""
-    proposed = propose_questions(document)
-    queues = {kind: sorted((c for c in proposed if c.kind == kind), key=lambda c: c.penalty) for kind in KINDS}
+    a kind first, questions that fit their button before longer ones; one question per sentence
+    and per person; at most ``tries`` answers computed."""
+    proposed = sorted(propose_questions(document), key=lambda c: c.penalty)
     chosen: list[str] = []
     used: set[str] = set()  # sentences and people already asked about
-    spent = 0
-    while len(chosen) < limit and spent < tries and any(queues.values()):
-        for kind in KINDS:
-            queue = queues[kind]
-            while queue and spent < tries:
-                candidate = queue.pop(0)
-                if (kind != "section" and candidate.sources[0] in used) or candidate.about in used:
-                    continue
-                spent += 1
-                try:
-                    answer = engine.answer(candidate.question)
-                except Exception:  # a question the engine refuses is simply not an example
-                    continue
-                if accepts(candidate, answer):
-                    chosen.append(candidate.question)
-                    used.update((answer.citations[0].id, candidate.about or answer.citations[0].id))
+    asked: set[str] = set()
+    for longest in (BUTTON_CHARS, MAX_CHARS):
+        queues = {kind: [c for c in proposed if c.kind == kind and len(c.question) <= longest] for kind in KINDS}
+        while len(chosen) < limit and len(asked) < tries and any(queues.values()):
+            for kind in KINDS:
+                queue = queues[kind]
+                while queue and len(asked) < tries:
+                    candidate = queue.pop(0)
+                    if (candidate.question in asked or (kind != "section" and candidate.sources[0] in used)
+                            or candidate.about in used):
+                        continue
+                    asked.add(candidate.question)
+                    try:
+                        answer = engine.answer(candidate.question)
+                    except Exception:  # a question the engine refuses is simply not an example
+                        continue
+                    if accepts(candidate, answer):
+                        chosen.append(candidate.question)
+                        used.update((answer.citations[0].id, candidate.about or answer.citations[0].id))
+                        break
+                if len(chosen) >= limit:
                     break
-            if len(chosen) >= limit:
-                break
     return chosen
 
 
