@@ -258,3 +258,21 @@ def test_uploaded_article_is_indexed_apart(app, tmp_path: Path):
     assert store.add(again) is article  # cached by content
     after = {p.name: p.stat().st_mtime_ns for p in DEFAULT_INDEX.glob("*")} if DEFAULT_INDEX.exists() else {}
     assert after == before
+
+
+@pytest.mark.slow
+def test_an_upload_gets_its_own_answerable_examples(app, tmp_path: Path):
+    from ui.app import EXAMPLES
+    from ui.examples import accepts, propose_questions
+
+    path = tmp_path / "kedi.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    article = app[0].article_store.add(path)
+    assert 3 <= len(article.examples) <= 4, article.examples
+    assert not set(article.examples) & set(EXAMPLES)
+    assert "Kaç bin kişi katıldı?" in article.examples
+    proposed = {c.question: c for c in propose_questions(article.document)}
+    for question in article.examples:  # each answered, from the sentence it was made from
+        answer = article.engine.answer(question)
+        assert accepts(proposed[question], answer), (question, answer.text)
+        assert answer.citations[0].source == article.document.source

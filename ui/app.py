@@ -51,13 +51,16 @@ STREAM_STEPS = 30  # an answer streams in about this many pieces
 STREAM_DELAY = float(os.environ.get("QA_CHAT_STREAM_DELAY", "0.03"))  # seconds between pieces
 SERVER_MAX_FILE_SIZE = "2mb"  # gradio's hard limit; the 200 KB limit is checked in the handler
 
-EXAMPLES = [
+EXAMPLES = [  # for the default article; an uploaded one gets its own (ui.examples)
     "Kaç işbirliği anlaşması imzalandı?",
     "Tokayev petrol hakkında ne dedi?",
     "How much did freight on the Trans-Caspian route grow last year?",
     "Görüşme hangi tarihte gerçekleşti?",
     "Kazakistan'ın başkenti neresidir?",
 ]
+
+EXAMPLES_LABEL = "Örnek sorular (tıklayın)"
+UPLOAD_EXAMPLES_LABEL = "Yüklenen makaleden örnek sorular (tıklayın)"
 
 CSS = """
 #source-panel .src { max-height: 68vh; overflow-y: auto; position: relative;
@@ -236,33 +239,43 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
     def clear_chat(key):
         return [], [], "", source_for(key), "Sohbet temizlendi."
 
+    def examples_for(article=None) -> gr.Dataset:
+        """The example buttons: the default article's, or questions made from the uploaded one."""
+        if article is None:
+            return gr.Dataset(samples=[[q] for q in EXAMPLES], label=EXAMPLES_LABEL, visible=True)
+        if not article.examples:
+            return gr.Dataset(samples=[], label=EXAMPLES_LABEL, visible=False)
+        return gr.Dataset(samples=[[q] for q in article.examples], label=UPLOAD_EXAMPLES_LABEL, visible=True)
+
     def use_default():
         return (None, [], [], source_for(None), article_info(None), "Varsayılan makaleye dönüldü.",
-                "Varsayılan makale etkin.")
+                "Varsayılan makale etkin.", examples_for(None))
 
     def upload_article(path, progress=gr.Progress()):  # noqa: B008 - how gradio injects progress
         """Index an uploaded .txt/.md.
 
-        Outputs: article key, chat, asked, source, info, status, upload message, file component.
+        Outputs: article key, chat, asked, source, info, status, upload message, file component,
+        example questions.
         """
         if not path:
-            return (gr.skip(),) * 8
+            return (gr.skip(),) * 9
         try:
             article = store.add(path, progress=lambda f, desc: progress(f, desc=desc))
         except UploadError as exc:
             gr.Warning(str(exc), title="Uyarı")
-            return (*(gr.skip(),) * 5, f"Hata: {exc}", f"**Yüklenemedi:** {html.escape(str(exc))}", None)
+            return (*(gr.skip(),) * 5, f"Hata: {exc}", f"**Yüklenemedi:** {html.escape(str(exc))}", None,
+                    gr.skip())
         except Exception:
             log.exception("indexing an upload failed")
             message = "Makale dizinlenirken beklenmeyen bir hata oluştu; lütfen tekrar deneyin."
             gr.Warning(message, title="Uyarı")
-            return (*(gr.skip(),) * 5, f"Hata: {message}", f"**Yüklenemedi:** {message}", None)
+            return (*(gr.skip(),) * 5, f"Hata: {message}", f"**Yüklenemedi:** {message}", None, gr.skip())
         count = sum(s.kind == "body" for s in article.document.sentences)
         gr.Info(f"'{article.name}' hazır: {count} cümle dizinlendi.", duration=5, title="Bilgi")
         return (article.key, [], [], source_for(article.key), article_info(article.key),
                 "Yeni makale etkin; sorularınız artık bu makaleye gidiyor.",
                 f"**Yüklendi:** {html.escape(article.name)} ({count} cümle). "
-                "Sorular artık bu makaleye gidiyor.", None)
+                "Sorular artık bu makaleye gidiyor.", None, examples_for(article))
 
     def chat_api(question: str, history: list[str] | None = None) -> str:
         """Answer a question about the default article.
@@ -308,8 +321,9 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
                                          show_label=False, scale=5, lines=1, max_lines=4, submit_btn=False)
                     send = gr.Button("Gönder", variant="primary", scale=1, elem_id="send")
                 status = gr.Markdown("Hazır.", elem_id="chat-status")
-                examples = gr.Examples(examples=EXAMPLES, inputs=[message], label="Örnek sorular (tıklayın)",
-                                       api_visibility="private", examples_per_page=len(EXAMPLES))
+                examples = gr.Examples(examples=EXAMPLES, inputs=[message], label=EXAMPLES_LABEL,
+                                       api_visibility="private", examples_per_page=len(EXAMPLES),
+                                       elem_id="examples")
                 clear = gr.Button("Sohbeti temizle", elem_id="clear", size="sm", variant="secondary")
             with gr.Column(scale=2):
                 info = gr.Markdown(article_info(None), elem_id="article-info")
@@ -331,10 +345,11 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
                     "api_visibility": "private", "queue": False}
         clear.click(clear_chat, **clear_io)
         chatbot.clear(clear_chat, **clear_io)
-        back.click(use_default, None, [article_key, chatbot, asked, source, info, status, upload_status],
+        back.click(use_default, None,
+                   [article_key, chatbot, asked, source, info, status, upload_status, examples.dataset],
                    api_visibility="private", queue=False)
         upload.upload(upload_article, [upload],
-                      [article_key, chatbot, asked, source, info, status, upload_status, upload],
+                      [article_key, chatbot, asked, source, info, status, upload_status, upload, examples.dataset],
                       api_visibility="private", show_progress="full", concurrency_id="upload",
                       concurrency_limit=2)
         source.change(None, None, None, js=SCROLL_TO_FIRST_CITATION)  # client-side only

@@ -4,28 +4,35 @@ Each upload is indexed with the same pipeline as the default corpus
 (:class:`qa.engine.Engine` with its own corpus and ``index_dir``) in a folder
 under the system temp directory; the default corpus and ``.qa_index/`` are
 never touched. Engines are cached by the SHA-256 of the file's bytes, so the
-same file uploaded twice (or by two users) is indexed once.
+same file uploaded twice (or by two users) is indexed once. Each article
+carries a few example questions about it that its engine answers
+(:mod:`ui.examples`), made once when it is indexed.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import re
 import shutil
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.documents import SUFFIXES, Document, parse_document
 from index.embedding import Encoder
 from qa.engine import USER_ERRORS, Engine
+from ui.examples import answerable_examples
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 200 * 1024
 CACHE_SIZE = 8
+EXAMPLE_COUNT = 4  # example questions offered for an uploaded article
 
 Progress = Callable[[float, str], None]
 
@@ -40,6 +47,8 @@ class Article:
     name: str  # the file name as uploaded
     engine: Engine
     folder: Path
+    #: questions about this article that its engine answers (ui.examples), for the example buttons
+    examples: list[str] = field(default_factory=list)
 
     @property
     def document(self) -> Document:
@@ -80,6 +89,15 @@ def read_upload(path: str | Path, name: str | None = None) -> tuple[str, bytes, 
         raise UploadError(f"'{name}' içinde dizinlenecek cümle bulunamadı (yalnızca başlık mı var?). "
                           "Noktalı cümleler içeren bir makale yükleyin.")
     return name, data, document
+
+
+def _examples(engine: Engine, document: Document) -> list[str]:
+    """Answerable example questions about the article; none (never an error) if making them fails."""
+    try:
+        return answerable_examples(engine, document, limit=EXAMPLE_COUNT)
+    except Exception:
+        log.exception("making example questions for %s failed", document.source)
+        return []
 
 
 def _safe_stem(name: str) -> str:
@@ -143,8 +161,9 @@ class ArticleStore:
             finally:
                 with self._lock:
                     self._building.pop(key, None)
+            step(0.9, "Örnek sorular hazırlanıyor…")
+            article = Article(key, name, engine, folder, _examples(engine, engine.index.documents[0]))
             step(0.95, "Dizin hazır")
-            article = Article(key, name, engine, folder)
             with self._lock:
                 self._articles[key] = article
                 while len(self._articles) > self.limit:
