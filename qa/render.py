@@ -37,15 +37,19 @@ def linked(text: str, citations: Sequence[Citation]) -> str:
     return MARKER.sub(link, html.escape(text, quote=False))
 
 
-def render_answer(text: str, citations: Sequence[Citation], abstained: bool, reason: str = "") -> str:
-    """HTML for (a prefix of) an answer: paragraphs, [n] as links to the cited sentence."""
+def render_answer(text: str, citations: Sequence[Citation], abstained: bool, reason: str = "",
+                  rewritten: str = "") -> str:
+    """HTML for (a prefix of) an answer: paragraphs, [n] as links to the cited sentence. ``rewritten``
+    (a follow-up's standalone question, ``Answer.rewritten``) is shown above it as the question answered."""
+    asked = (f'<div class="rewritten">Yanıtlanan soru: {html.escape(rewritten, quote=False)}</div>'
+             if rewritten else "")
     if abstained:
         detail = f'<br><small class="abstain-reason">{html.escape(reason)}</small>' if reason else ""
-        return (f'<div class="abstain"><strong>Yanıt yok.</strong> {html.escape(text)}'
+        return (f'{asked}<div class="abstain"><strong>Yanıt yok.</strong> {html.escape(text)}'
                 f"{detail}</div>")
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     body = "".join(f"<p>{linked(p, citations)}</p>" for p in paragraphs)
-    return f'<div class="answer">{body}</div>'
+    return f'{asked}<div class="answer">{body}</div>'
 
 
 def answer_css(scope: str) -> str:
@@ -55,6 +59,7 @@ def answer_css(scope: str) -> str:
 {scope} a.cite:hover {{ background: #fff3a3; border-radius: 3px; }}
 {scope} .answer p {{ margin: 0 0 .5em; }}
 {scope} .answer p:first-child:not(:only-child) {{ font-weight: 600; }}
+{scope} .rewritten {{ font-size: .85em; opacity: .75; margin: 0 0 .35em; }}
 {scope} .abstain {{ border-left: 4px solid #9ca3af; background: #f3f4f6; color: #374151;
   padding: 8px 12px; border-radius: 6px; font-style: italic; }}
 """

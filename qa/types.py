@@ -85,6 +85,6 @@ class Answer:
         return (
             f'<div class="qa-answer"><style>{answer_css(".qa-answer")}</style>'
             f"<p><b>{esc(self.question)}</b></p>"
-            f"{render_answer(self.text, self.citations, self.abstained, self.reason)}"
+            f"{render_answer(self.text, self.citations, self.abstained, self.reason, self.rewritten)}"
             f"{'<ol>' + items + '</ol>' if items else ''}{timing}</div>"
         )

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import subprocess
 import sys
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
+from standin import stand_in_engine
 
 import qa
-from index.embedding import Encoder, ModelSpec
-from qa.engine import DEFAULT_CORPUS, Engine
+from qa.engine import Engine
 from qa.errors import QAError
 from qa.evaluate import evaluate
 from qa.types import Answer
@@ -41,29 +38,9 @@ CONTROLS = [chr(c) for c in [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), *rang
 WRONG_TYPES = [None, 0, 5, -1, 3.5, True, [], ["x"], {}, {"q": 1}, b"x", bytearray(b"x"), object(), (1, 2, 3)]
 
 
-class StandInModel:
-    """A sentence-transformers stand-in: letter-trigram counts hashed into 64 dimensions."""
-
-    dimension = 64
-
-    def _vectors(self, texts, **_) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            folded = f"  {text.lower()} "
-            for i in range(len(folded) - 2):
-                out[row, zlib.crc32(folded[i:i + 3].encode("utf-8", "replace")) % self.dimension] += 1
-        return out + 1e-3
-
-    encode = encode_query = encode_document = _vectors
-
-
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
-    folder = tmp_path_factory.mktemp("fuzz-corpus")
-    for source in DEFAULT_CORPUS.glob("*.txt"):
-        shutil.copy(source, folder / source.name)
-    encoder = Encoder(ModelSpec.resolve(), StandInModel(), StandInModel.dimension)
-    return Engine(corpus=[folder], index_dir=folder / "index", auto_build=True, encoder=encoder)
+    return stand_in_engine(tmp_path_factory.mktemp("fuzz-corpus"))
 
 
 # -- bad values ---------------------------------------------------------------------------------

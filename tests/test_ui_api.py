@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ui.articles import MAX_UPLOAD_BYTES, UploadError, read_upload
-from ui.render import check_question, dom_id, render_answer, stream_prefixes
+from ui.render import check_question, dom_id, markdown_text, render_answer, stream_prefixes
 
 ABSTAIN = "Bu sorunun cevabı makalede yok."
 KNOWN = [  # question, a fact the answer must contain
@@ -60,6 +60,55 @@ def test_bad_questions_get_a_turkish_message(question, message):
 
 def test_good_question_is_normalised():
     assert check_question("  Kaç   anlaşma\nimzalandı? ") == ("Kaç anlaşma imzalandı?", None)
+
+
+def test_the_emoji_joiner_is_text_but_other_invisible_characters_are_not():
+    family = "Aile \U0001F468\u200d\U0001F469\u200d\U0001F467 kaç kişi?"
+    assert check_question(family) == (family, None)
+    for bad in "\u200b\u200c\u200e\u200f\u202e\u2066\ud800":
+        assert check_question(f"Kaç{bad} kişi?")[1].startswith("Soru kontrol karakteri içeriyor (4. karakter")
+
+
+def test_titles_and_file_names_are_shown_as_text_in_markdown():
+    title = "# Son *dakika*: [tıkla](https://kötü.example) <b>x</b> & `kod` 1. madde_1 | ~"
+    shown = markdown_text(title + "\n\n## ikinci satır")
+    assert "\n" not in shown and "&lt;b&gt;" in shown and "&amp;" in shown
+    unescaped = re.sub(r"\\.|&(?:lt|gt|amp);", "", shown)  # what is left must hold no Markdown punctuation
+    assert not re.search(r"[#*\[\]()<>`_|~:!]", unescaped), shown
+    assert re.sub(r"\\(.)", r"\1", shown).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == (
+        title + " ## ikinci satır")
+
+
+def test_a_follow_up_shows_the_question_it_answered():
+    from qa.types import Citation
+
+    cited = [Citation("doc#1", "Uranyum da konuşuldu.", "doc.txt", 0, 21, 1.0)]
+    rendered = render_answer("Uranyum [1]", cited, abstained=False, rewritten="Tokayev <uranyum> hakkında ne dedi?")
+    assert rendered.startswith('<div class="rewritten">Yanıtlanan soru: Tokayev &lt;uranyum&gt; hakkında ne dedi?'
+                               '</div><div class="answer">')
+    assert "rewritten" not in render_answer("Uranyum [1]", cited, abstained=False)
+    assert render_answer(ABSTAIN, [], abstained=True, rewritten="Soru?").startswith('<div class="rewritten">')
+
+
+def test_the_chat_keeps_question_answer_pairs_for_follow_ups(tmp_path, monkeypatch):
+    from standin import stand_in_engine
+
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
+    demo = ui.app.build_app(stand_in_engine(tmp_path / "corpus"))
+    try:
+        respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+        first = list(respond("Tokayev petrol hakkında ne dedi?", [], [], None))[-1]
+        chat, asked = first[1], first[4]
+        assert len(asked) == 1 and asked[0][0] == "Tokayev petrol hakkında ne dedi?" and "[1]" in asked[0][1]
+        assert "rewritten" not in chat[-1]["content"]
+        follow = list(respond("Peki ne zaman?", chat, asked, None))[-1]
+        assert [q for q, _ in follow[4]] == ["Tokayev petrol hakkında ne dedi?", "Peki ne zaman?"]
+        assert "Yanıtlanan soru: Tokayev petrol hakkında ne zaman" in follow[1][-1]["content"]
+        assert demo.delete_cache == ui.app.DELETE_CACHE  # uploaded files do not pile up
+    finally:
+        demo.article_store.close()
 
 
 def test_stream_prefixes_grow_and_never_cut_a_marker():

@@ -31,6 +31,7 @@ from ui.render import (
     answer_css,
     check_question,
     format_date,
+    markdown_text,
     preview,
     render_answer,
     render_error,
@@ -46,10 +47,13 @@ log = logging.getLogger(__name__)
 TITLE = "Kaynaklı Soru-Cevap"
 QUEUE_SIZE = 64  # requests waiting beyond this are refused with "queue full"
 CONCURRENCY = 4  # answers computed at once (per event kind); the engine is thread-safe
-HISTORY_TURNS = 10  # earlier questions passed to the engine
+HISTORY_TURNS = 10  # earlier (question, answer) turns passed to the engine
 STREAM_STEPS = 30  # an answer streams in about this many pieces
 STREAM_DELAY = float(os.environ.get("QA_CHAT_STREAM_DELAY", "0.03"))  # seconds between pieces
 SERVER_MAX_FILE_SIZE = "2mb"  # gradio's hard limit; the 200 KB limit is checked in the handler
+# Uploaded files are copied when indexed: gradio deletes its copies (in $GRADIO_TEMP_DIR) older than
+# 10 minutes every 10 minutes, and all of them when the server stops.
+DELETE_CACHE = (600, 600)
 
 EXAMPLES = [  # for the default article; an uploaded one gets its own (ui.examples)
     "Kaç işbirliği anlaşması imzalandı?",
@@ -186,9 +190,9 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
         documents = current.index.documents
         doc = documents[0]
         count = sum(s.kind == "body" for d in documents for s in d.sentences)
-        date = f" · {format_date(doc.date)}" if doc.date else ""
-        origin = html.escape(label) if label else "varsayılan makale"
-        title = html.escape(doc.title or label or "Makale")
+        date = f" · {markdown_text(format_date(doc.date))}" if doc.date else ""
+        origin = markdown_text(label) if label else "varsayılan makale"
+        title = markdown_text(doc.title or label or "Makale")  # text, never Markdown: "# 1. *Son* [dakika](…)"
         more = f" (+{len(documents) - 1} makale daha)" if len(documents) > 1 else ""
         return f"**Etkin makale:** {title}{more}{date} · {count} cümle · {origin}"
 
@@ -199,7 +203,7 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
     # -- events ---------------------------------------------------------------------------
 
     def respond(message, chat, asked, key):
-        """Stream one answer: yields (textbox, chat, source panel, status, asked questions)."""
+        """Stream one answer: yields (textbox, chat, source panel, status, the (question, answer) turns)."""
         chat = list(chat or [])
         asked = list(asked or [])
         turn = sum(1 for m in chat if _role(m) == "assistant") + 1
@@ -218,14 +222,15 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
         if error is not None:
             chat += [{"role": "user", "content": preview(message)},
                      {"role": "assistant", "content": render_error(error)}]
-            yield gr.skip(), chat, gr.skip(), f"Hata: {error}", asked
+            yield gr.skip(), chat, gr.skip(), f"Hata: {markdown_text(error)}", asked
             return
-        asked.append(question)
+        asked.append((question, answer.text))
         chat += [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": ""}]
         source = render_source(current.index.documents, answer, turn, label)
         for n, prefix in enumerate(stream_prefixes(answer.text, STREAM_STEPS)):
             chat[-1] = {"role": "assistant",
-                        "content": render_answer(prefix, answer.citations, answer.abstained)}
+                        "content": render_answer(prefix, answer.citations, answer.abstained,
+                                                 rewritten=answer.rewritten)}
             yield "", chat, source if n == 0 else gr.skip(), "Yanıt yazılıyor…", asked
             time.sleep(STREAM_DELAY)
         total = answer.timings.get("total_ms", 0.0)
@@ -263,7 +268,7 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
             article = store.add(path, progress=lambda f, desc: progress(f, desc=desc))
         except UploadError as exc:
             gr.Warning(str(exc), title="Uyarı")
-            return (*(gr.skip(),) * 5, f"Hata: {exc}", f"**Yüklenemedi:** {html.escape(str(exc))}", None,
+            return (*(gr.skip(),) * 5, f"Hata: {markdown_text(exc)}", f"**Yüklenemedi:** {markdown_text(exc)}", None,
                     gr.skip())
         except Exception:
             log.exception("indexing an upload failed")
@@ -274,7 +279,7 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
         gr.Info(f"'{article.name}' hazır: {count} cümle dizinlendi.", duration=5, title="Bilgi")
         return (article.key, [], [], source_for(article.key), article_info(article.key),
                 "Yeni makale etkin; sorularınız artık bu makaleye gidiyor.",
-                f"**Yüklendi:** {html.escape(article.name)} ({count} cümle). "
+                f"**Yüklendi:** {markdown_text(article.name)} ({count} cümle). "
                 "Sorular artık bu makaleye gidiyor.", None, examples_for(article))
 
     def chat_api(question: str, history: list[str] | None = None) -> str:
@@ -300,9 +305,9 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
 
     # -- layout ---------------------------------------------------------------------------
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         article_key = gr.State(None)  # None: the default corpus; else an uploaded article's hash
-        asked = gr.State([])  # this conversation's questions, for follow-ups
+        asked = gr.State([])  # this conversation's (question, answer text) turns, for follow-ups
         gr.Markdown(
             f"## {TITLE}\n"
             "Sorularınız yalnızca sağdaki makaleye dayanarak yanıtlanır; makalede olmayan bir şey "

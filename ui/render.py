@@ -17,8 +17,14 @@ from qa.render import MARKER, answer_css, dom_id, render_answer
 from qa.types import Answer
 
 ABSTAIN_TEXT = "Bu sorunun cevabı makalede yok."
-# The engine refuses these too (qa.engine); checking them here gives a Turkish message.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# The engine refuses these too (qa.query.CONTROL); checking them here gives a Turkish message. U+200D, the
+# joiner inside emoji such as a family (man, ZWJ, woman, ZWJ, girl), is text; lone surrogates (which an API
+# client can send) are not.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     r"\ud800-\udfff]")
+# Markdown's ASCII punctuation, escaped with a backslash to be shown as itself ("&" and ";" stay: html.escape
+# writes them in "&lt;" and the like).
+_MARKDOWN = re.compile(r"""([!"#$%'()*+,\-./:<=>?@\[\\\]^_`{|}~])""")
 MONTHS_TR = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
              "Kasım", "Aralık")
 PREVIEW_CHARS = 300
@@ -45,6 +51,12 @@ def check_question(question: object) -> tuple[str | None, str | None]:
     if len(text) > MAX_QUESTION_CHARS:
         return None, f"Soru çok uzun ({len(text)} karakter; sınır {MAX_QUESTION_CHARS}). Lütfen kısaltın."
     return text, None
+
+
+def markdown_text(text: object) -> str:
+    """``text`` (an article title, a file name) shown as itself in a ``gr.Markdown``: one line, HTML
+    escaped, Markdown's punctuation backslash-escaped (no heading, emphasis, link or autolink)."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
 def preview(text: object) -> str:
@@ -152,5 +164,5 @@ def render_source(documents: Sequence[Document], answer: Answer | None = None, t
             + "".join(parts) + "</div>")
 
 
-__all__ = ["ABSTAIN_TEXT", "MARKER", "answer_css", "check_question", "dom_id", "format_date", "preview",
-           "render_answer", "render_document", "render_error", "render_source", "stream_prefixes"]
+__all__ = ["ABSTAIN_TEXT", "MARKER", "answer_css", "check_question", "dom_id", "format_date", "markdown_text",
+           "preview", "render_answer", "render_document", "render_error", "render_source", "stream_prefixes"]
