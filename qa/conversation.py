@@ -281,15 +281,16 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool])
     "Edison"; "When did he die?"), else the last question's names, else the place it was answered
     with, else its topic."""
     kind = parse(last.question).kind
-    named = last.fact[:1].isupper() and len(last.fact) <= 60
+    fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
+    named = fact[:1].isupper() and len(fact) <= 60
     personal = pronoun is None or pronoun.key not in _IMPERSONAL
     if named and personal and kind is Kind.PERSON:
-        return last.fact
+        return fact
     names = _names(last.question, is_name)
     if names:
         return names
     if named and kind is Kind.PLACE:  # "Hangi ülkeye göç etti?" -> "Amerika"; "Onun başkenti neresi?"
-        return last.fact
+        return fact
     return _topic(last.question, is_name)
 
 

@@ -51,10 +51,12 @@ def ask(question: str, previous: str, fact: str = "") -> str | None:
     ("When did he die?", "Who founded the company?", "When did Thomas Edison die?"),
     ("Onun başkenti neresi?", "Hangi ülkeye göç etti?", "Amerika'nın başkenti neresi?"),
     ("Ona ne verildi?", "Ödülü kim kazandı?", "Tesla'ya ne verildi?"),
+    ("Onu kim davet etti?", "Konuşmayı kim yaptı?", "Edison'u kim davet etti?"),  # the answer's own suffix dropped
 ])
 def test_follow_ups_are_rewritten(question, previous, expected):
     facts = {"Who founded the company?": "Thomas Edison", "Hangi ülkeye göç etti?": "Amerika",
-             "Ödülü kim kazandı?": "Tesla", "Nikola Tesla nerede doğdu?": "Smiljan"}
+             "Ödülü kim kazandı?": "Tesla", "Nikola Tesla nerede doğdu?": "Smiljan",
+             "Konuşmayı kim yaptı?": "Edison'un"}
     assert ask(question, previous, facts.get(previous, "")) == expected
 
 
