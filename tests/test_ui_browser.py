@@ -1,7 +1,8 @@
 """The web chat in a real headless Chromium (Playwright), against the app served in-process.
 
 Screenshots go to ``artifacts/`` at the repository root (git-ignored):
-chat.png (cited answer, highlighted source), chat_abstain.png, chat_upload.png.
+chat.png (cited answer, highlighted source), chat_abstain.png, chat_upload.png; the one of the
+examples made from an uploaded article goes to pytest's ``tmp_path`` and is checked there.
 """
 
 from __future__ import annotations
@@ -35,6 +36,41 @@ Sonuç
 
 Belediye, festivalin gelecek yıl İzmir'de de yapılacağını açıkladı.
 """
+LIBRARY = """date 2025-03-04 İzmir'de yeni kent kütüphanesi açıldı
+
+Açılış
+
+İzmir'in Karşıyaka ilçesinde yapılan kent kütüphanesi 3 Mart 2025'te hizmete girdi.
+Kütüphanede 85 bin kitap ve 120 bilgisayar bulunuyor.
+
+Ziyaretçiler
+
+Kütüphane Müdürü Ayşe Yılmaz, ilk gün 2 bin kişinin kütüphaneyi ziyaret ettiğini söyledi.
+Kütüphane hafta içi her gün saat 09.00'da açılıyor.
+"""
+EXAMPLE_BUTTONS = "#examples button"
+MESSAGES = "#chat [data-testid='user'], #chat [data-testid='bot']"
+# The element the chat's messages scroll in: their nearest ancestor that scrolls.
+SCROLLER = f"""() => {{
+  let el = document.querySelector("{MESSAGES}");
+  while (el && !['auto', 'scroll'].includes(getComputedStyle(el).overflowY)) el = el.parentElement;
+  return el;
+}}"""
+# Where the chat's label and each message's visible part (clipped by the scroll area) sit.
+LABEL_AND_MESSAGES = f"""() => {{
+  const box = (r) => ({{top: r.top, bottom: r.bottom, left: r.left, right: r.right}});
+  const label = document.querySelector('#chat label[data-testid="block-label"]');
+  const scroller = ({SCROLLER})(), view = scroller.getBoundingClientRect();
+  return {{
+    label: label && getComputedStyle(label).display !== 'none' ? box(label.getBoundingClientRect()) : null,
+    view: box(view), scrollHeight: scroller.scrollHeight,
+    messages: [...document.querySelectorAll("{MESSAGES}")].map((m) => {{
+      const r = m.getBoundingClientRect();
+      return {{...box(r), top: Math.max(r.top, view.top), bottom: Math.min(r.bottom, view.bottom)}};
+    }}),
+  }};
+}}"""
+SCROLL_CHAT = f"(top) => {{ ({SCROLLER})().scrollTop = top; }}"
 
 
 def chromium() -> str:
@@ -245,3 +281,86 @@ def test_uploaded_article_answers_and_default_comes_back(page, tmp_path: Path):
     expect(page.locator(BOT)).to_have_count(0)
     ask(page, "Kaç işbirliği anlaşması imzalandı?")
     assert page.locator(BOT).last.inner_text().startswith("15")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["top"] < b["bottom"] - 1 and b["top"] < a["bottom"] - 1 and a["left"] < b["right"] - 1 \
+        and b["left"] < a["right"] - 1
+
+
+def test_examples_follow_the_uploaded_article_and_the_label_stays_clear(page, tmp_path: Path):
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from ui.app import EXAMPLES
+
+    page.click("#default-article")  # whatever ran before: the default article and its examples
+    expect(page.locator("#article-info")).to_contain_text("varsayılan makale")
+    expect(page.locator(EXAMPLE_BUTTONS).first).to_have_text(EXAMPLES[0])
+
+    article = tmp_path / "kutuphane.txt"
+    article.write_text(LIBRARY, encoding="utf-8")
+    page.locator("#upload input[type=file]").set_input_files(str(article))
+    expect(page.locator("#upload-status")).to_contain_text("Yüklendi: kutuphane.txt", timeout=60_000)
+    expect(page.locator("#examples")).to_contain_text("Yüklenen makaleden örnek sorular")
+    questions = page.locator(EXAMPLE_BUTTONS).all_inner_texts()
+    assert 3 <= len(questions) <= 4, questions
+    assert not set(questions) & set(EXAMPLES), questions
+    assert all(q.endswith("?") and len(q) <= 60 for q in questions), questions  # whole, not cut to "..."
+    words = {w.strip(".,'").casefold() for w in LIBRARY.replace("'", " ").split() if len(w) >= 5}
+    for question in questions:  # each asks about the uploaded article, in its words
+        assert {w.strip("?,'").casefold() for w in question.replace("'", " ").split()} & words, question
+    close_toasts(page)
+
+    for turn, question in enumerate(questions, 1):  # each example is answered, from the uploaded article
+        page.locator(EXAMPLE_BUTTONS, has_text=question).first.click()
+        expect(page.locator(STATUS)).to_contain_text(f"Yanıt tamamlandı (tur {turn},", timeout=20_000)
+        answer = page.locator(BOT).last
+        expect(answer.locator(".abstain")).to_have_count(0)
+        marker = answer.locator("a.cite").first
+        expect(marker).to_be_visible()
+        sentence = page.locator(f"{SOURCE} mark.cited#{marker.get_attribute('href')[1:]}")
+        expect(sentence).to_have_count(1)
+        assert " ".join(sentence.inner_text().split()[1:]) in " ".join(LIBRARY.split())  # less its [n] badge
+        expect(page.locator(SOURCE)).to_contain_text("Yüklenen dosya: kutuphane.txt")
+
+    # The chat now scrolls. The label must cover no message: not the first question nor the first
+    # answer, at the top or half scrolled away, nor any, wherever the chat is scrolled (every 10 pixels).
+    layout = page.evaluate(LABEL_AND_MESSAGES)
+    height = layout["view"]["bottom"] - layout["view"]["top"]
+    assert layout["scrollHeight"] > height + 100, "the chat does not scroll"
+    assert layout["label"] is not None
+    assert "Sohbet" in page.locator("#chat label[data-testid='block-label']").inner_text()
+    page.evaluate(SCROLL_CHAT, 0)
+    starts = page.evaluate(LABEL_AND_MESSAGES)["messages"]
+    for index in (0, 1):  # the first question, the first answer
+        offset = starts[index]["top"] - starts[0]["top"]
+        for top in (offset, offset + (starts[index]["bottom"] - starts[index]["top"]) / 2):
+            page.evaluate(SCROLL_CHAT, top)
+            layout = page.evaluate(LABEL_AND_MESSAGES)
+            message = layout["messages"][index]
+            if message["bottom"] > message["top"]:  # some of it in view
+                assert not overlaps(layout["label"], message), (index, top, layout["label"], message)
+    covered = []
+    for top in range(0, int(layout["scrollHeight"]), 10):
+        page.evaluate(SCROLL_CHAT, top)
+        layout = page.evaluate(LABEL_AND_MESSAGES)
+        covered += [(top, m) for m in layout["messages"] if m["bottom"] > m["top"] and overlaps(layout["label"], m)]
+    assert not covered, f"the label covers messages: {covered[:3]}"
+    assert layout["label"]["bottom"] <= layout["view"]["top"] + 1, "the label sits over the scroll area"
+    page.evaluate(SCROLL_CHAT, 1e6)
+
+    shot = tmp_path / "chat_examples.png"
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(shot) as image:
+        assert image.format == "PNG" and image.size == (1400, 900)
+        gray = image.convert("L")
+        low, high = gray.getextrema()
+        assert high - low > 150, "the screenshot is blank"
+        assert len(gray.getcolors(256) or range(256)) > 40, "the screenshot is nearly one colour"
+
+    page.click("#default-article")  # back to the default article: its own examples again
+    expect(page.locator(EXAMPLE_BUTTONS).first).to_have_text(EXAMPLES[0])
+    expect(page.locator("#examples")).not_to_contain_text("Yüklenen makaleden")

@@ -79,6 +79,9 @@ CSS = """
 #source-panel .cite-n { color: #b45309; font-weight: 700; margin-right: 2px; }
 #source-panel .flash { outline: 3px solid #f59e0b; transition: outline .3s; }
 #source-panel .hovered { outline: 2px dashed #f59e0b; }
+/* The chat's floating "Sohbet" label sat over the messages scrolling under it: give it (and the
+   copy/clear buttons beside it) a row of its own above the scroll area. */
+#chat label[data-testid="block-label"] { position: static; flex: none; align-self: flex-start; }
 #chat .input-error { border-left: 4px solid #dc2626; background: #fef2f2; color: #991b1b;
   padding: 8px 12px; border-radius: 6px; }
 #chat-status { min-height: 1.5em; color: var(--body-text-color-subdued); }
