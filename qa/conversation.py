@@ -48,6 +48,15 @@ _ENGLISH_WH = re.compile(
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """The standalone question, and the words it asks about when the follow-up named them ("Peki
+    uranyum?" asks about uranyum: a sentence without it cannot answer)."""
+
+    text: str
+    focus: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Turn:
     """An earlier turn: the question, and what was answered (short answer, cited sentence)."""
 
@@ -79,9 +88,9 @@ def turns(history: object) -> list[Turn]:
 
 
 def _turn(item: object) -> Turn | None:
-    if hasattr(item, "question") and hasattr(item, "citations"):  # an Answer
+    if hasattr(item, "question") and hasattr(item, "citations"):  # an Answer: the question it answered
         cited = item.citations[0].text if item.citations and not item.abstained else ""
-        return _checked(item.question, item.fact if not item.abstained else "", cited)
+        return _checked(getattr(item, "rewritten", "") or item.question, item.fact if not item.abstained else "", cited)
     if isinstance(item, str):
         return _checked(item, "", "")
     if isinstance(item, (list, tuple)) and len(item) == 2:
@@ -146,7 +155,7 @@ def _words(text: str, is_name: Callable[[str], bool] = lambda word: False) -> li
 
 
 def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
-            is_name: Callable[[str], bool] = lambda word: False) -> str | None:
+            is_name: Callable[[str], bool] = lambda word: False) -> Rewrite | None:
     """The standalone question a follow-up stands for, or ``None`` when it stands alone.
 
     ``similar(word, candidates)`` scores how alike words are (the engine uses the encoder);
@@ -166,9 +175,10 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
     if asked.asks_anew:
         phrase = _question_phrase(bare, _asks_in_english(bare))
         if phrase is None or all(phrase.start <= w.start < phrase.end for w in content):
-            return _new_question_word(bare, last.question)
+            return Rewrite(_new_question_word(bare, last.question))
         if not _has_topic(words):
-            return _with_topic(bare, words, last, is_name)
+            text = _with_topic(bare, words, last, is_name)
+            return Rewrite(text) if text else None
         return None
     if cue or len(content) <= 2:
         if not content:
@@ -176,7 +186,7 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
         phrase = _question_phrase(last.question, looks_english(last.question))
         inside = (phrase.start, phrase.core_end) if phrase else (0, 0)
         slots = [w for w in _words(last.question, is_name) if not inside[0] <= w.start < inside[1]]
-        return _fill_slot(content, slots, last.question, similar)
+        return Rewrite(_fill_slot(content, slots, last.question, similar), tuple(w.key for w in content))
     return None
 
 

@@ -21,7 +21,7 @@ from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index, rebuild_command
-from qa.conversation import rewrite, turns
+from qa.conversation import Rewrite, rewrite, turns
 from qa.errors import ArgumentError, describe
 from qa.extract import Span, best_span
 from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
@@ -193,9 +193,13 @@ class Engine:
 
     def standalone(self, question: object, history: list | None = None) -> str:
         """``question`` as it stands alone: a follow-up ("Peki uranyum?") rewritten from the conversation."""
-        text = clean_question(question)
+        return self._standalone(clean_question(question), history).text
+
+    def _standalone(self, text: str, history: list | None) -> Rewrite:
         rewritten = rewrite(text, turns(history), self._similarity, self._is_name)
-        return clean_question(rewritten[:MAX_QUESTION_CHARS]) if rewritten else text
+        if rewritten is None:
+            return Rewrite(text)
+        return Rewrite(clean_question(rewritten.text[:MAX_QUESTION_CHARS]), rewritten.focus)
 
     def _similarity(self, word: str, candidates) -> np.ndarray:
         vectors = self.encoder.encode_queries([word, *candidates])
@@ -231,10 +235,18 @@ class Engine:
         features = sentence_features(query, signals, self.table)
         probabilities = self.models.sentence.probabilities(features)
         order = np.argsort(-probabilities, kind="stable")
+        if query.focus:  # "Peki uranyum?": sentences naming uranyum first, each part in the model's order
+            order = order[np.argsort(~self._holds_focus(query, signals, signals.rows[order]), kind="stable")]
         rows, probabilities, features = signals.rows[order], probabilities[order], features[order]
         answerable = float(self.models.answerable.probabilities(
             answerable_features(query, signals, probabilities, features)[None, :])[0])
         return Ranking(signals, rows, probabilities, features, answerable)
+
+    def _holds_focus(self, query: Query, signals: Signals, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` hold every focus word in some form (the term groups follow ``query.words``)."""
+        groups = [g for g, word in zip(signals.groups, dict.fromkeys(query.words), strict=True)
+                  if word in query.focus]
+        return np.array([all(g.terms & self.retriever.term_sets[r] for g in groups) for r in rows], dtype=bool)
 
     def extract(self, query: Query, ranking: Ranking) -> Span | None:
         """The short answer inside the best sentence."""
@@ -249,9 +261,9 @@ class Engine:
         k = check_k(k)
         started = time.perf_counter()
         user = clean_question(question)
-        asked = self.standalone(user, history)
-        query = self.analyse(asked)
-        rewritten = asked if asked != user else ""
+        asked = self._standalone(user, history)
+        query = replace(self.analyse(asked.text), focus=asked.focus)
+        rewritten = asked.text if asked.text != user else ""
         analysed = time.perf_counter()
         ranking = self.rank(query)
         ranked = time.perf_counter()

@@ -123,6 +123,8 @@ class Query:
     wh_context: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     #: the question has a question word of its own ("Peki maliyeti?" has none: it asks what the last one did)
     asks_anew: bool = True
+    #: words the answer's sentence must hold: those a follow-up named ("Peki uranyum?")
+    focus: tuple[str, ...] = ()
 
     @property
     def numbers(self) -> tuple[str, ...]:

@@ -27,7 +27,8 @@ def is_name(word: str) -> bool:
 
 
 def ask(question: str, previous: str, fact: str = "") -> str | None:
-    return rewrite(question, [Turn(previous, fact)], similar, is_name)
+    rewritten = rewrite(question, [Turn(previous, fact)], similar, is_name)
+    return rewritten.text if rewritten else None
 
 
 @pytest.mark.parametrize(("question", "previous", "expected"), [
@@ -73,6 +74,12 @@ def test_standalone_questions_stay_as_they_are(question, previous):
     assert ask(question, previous) is None
 
 
+def test_an_ellipsis_asks_about_its_own_words():
+    assert rewrite("Peki uranyum?", [Turn("Tokayev petrol hakkında ne dedi?")], similar, is_name).focus == (
+        "uranyum",)
+    assert rewrite("Peki ne zaman?", [Turn("Tesla nerede doğdu?")], similar, is_name).focus == ()
+
+
 def test_no_history_no_rewrite():
     assert rewrite("Peki uranyum?", [], similar) is None
 
@@ -83,6 +90,8 @@ def test_turns_accept_questions_pairs_and_answers():
     got = turns(["Soru bir?", ("Soru iki?", "2,3 milyar [1]\n\nMaliyet 2,3 milyar. [1]"), answer, "  "])
     assert got == [Turn("Soru bir?"), Turn("Soru iki?", "2,3 milyar", "Maliyet 2,3 milyar."),
                    Turn("Kaç durak var?", "18", "Hatta 18 durak var.")]
+    follow_up = Answer(question="Peki maliyeti?", rewritten="Hattın maliyeti ne kadar?", text="", fact="")
+    assert turns([follow_up]) == [Turn("Hattın maliyeti ne kadar?")]  # the question it answered
 
 
 @pytest.mark.parametrize(("history", "message"), [
