@@ -306,29 +306,41 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool])
 
 def _topic(question: str, is_name: Callable[[str], bool]) -> str:
     """The words a question is about: its content words outside the question phrase, less a Turkish
-    question's final verb ("Hat kaç kilometre olacak?" -> "Hat")."""
+    question's final verb ("Hat kaç kilometre olacak?" -> "Hat"); in English, their longest run."""
     english = looks_english(question)
     phrase = _question_phrase(question, english)
     inside = (phrase.start, phrase.end) if phrase else (0, 0)
     words = [w for w in _words(question, is_name) if w.content and not inside[0] <= w.start < inside[1]]
     if not english and len(words) > 1:
         words = words[:-1]
+    if english and words:  # the longest run of adjacent content words: "the drought-resistant wheat research"
+        run = max(reversed(_runs(question, words, _WORD_JOIN)), key=len)
+        return question[run[0].start:run[-1].end]
     return " ".join(w.surface for w in words)
 
 
-def _names(text: str, is_name: Callable[[str], bool]) -> str:
-    """The longest run of names in ``text`` ("Nikola Tesla")."""
-    words = _words(text, is_name)
+def _runs(text: str, words: list[_Word], joins: re.Pattern) -> list[list[_Word]]:
+    """Runs of ``words`` adjacent in ``text``: only what ``joins`` matches lies between two of a run."""
     runs: list[list[_Word]] = []
     for word in words:
-        if word.name and word.content and word.key not in QUESTION_WORDS:
-            if runs and runs[-1][-1].end + 1 >= word.start and text[runs[-1][-1].end:word.start].strip() == "":
-                runs[-1].append(word)
-            else:
-                runs.append([word])
-    if not runs:
+        if runs and joins.fullmatch(text[runs[-1][-1].end:word.start]):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs
+
+
+# Between two names of one referent: a space, or "and"/"ve"/"ile" ("Kazakistan ile Azerbaycan").
+_NAME_JOIN = re.compile(r"\s+|\s+(?:and|ve|ile|&)\s+|,\s+", re.IGNORECASE)
+_WORD_JOIN = re.compile(r"[\s-]+")
+
+
+def _names(text: str, is_name: Callable[[str], bool]) -> str:
+    """The longest run of names in ``text`` ("Nikola Tesla", "Kazakhstan and Azerbaijan")."""
+    names = [w for w in _words(text, is_name) if w.name and w.content and w.key not in QUESTION_WORDS]
+    if not names:
         return ""
-    run = max(runs, key=len)
+    run = max(_runs(text, names, _NAME_JOIN), key=len)
     return text[run[0].start:run[-1].end]
 
 
