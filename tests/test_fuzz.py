@@ -25,6 +25,7 @@ from qa.errors import QAError
 from qa.evaluate import evaluate
 from qa.types import Answer
 
+pytestmark = pytest.mark.slow  # an index is built (with the stand-in encoder) and 30 interpreters started
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20251207
 CALLS_PER_ARGUMENT = 40  # random values per argument of each entry point

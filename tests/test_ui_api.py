@@ -90,6 +90,7 @@ def test_a_follow_up_shows_the_question_it_answered():
     assert render_answer(ABSTAIN, [], abstained=True, rewritten="Soru?").startswith('<div class="rewritten">')
 
 
+@pytest.mark.slow
 def test_the_chat_keeps_question_answer_pairs_for_follow_ups(tmp_path, monkeypatch):
     from standin import stand_in_engine
 
@@ -325,3 +326,43 @@ def test_an_upload_gets_its_own_answerable_examples(app, tmp_path: Path):
         answer = article.engine.answer(question)
         assert accepts(proposed[question], answer), (question, answer.text)
         assert answer.citations[0].source == article.document.source
+
+
+@pytest.mark.slow
+def test_the_indexing_worker_runs_apart_at_a_lower_priority():
+    import os
+
+    from ui.indexer import NICE, Worker, WorkerError
+
+    worker = Worker()
+    try:
+        with pytest.raises(WorkerError, match="KeyError"):  # a failure in the worker is one exception here
+            worker.call("no-such-function")
+        pid = worker.pid
+        assert pid and pid != os.getpid()
+        assert os.getpriority(os.PRIO_PROCESS, pid) >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE)
+    finally:
+        worker.close()
+    assert worker.pid is None
+
+
+@pytest.mark.slow
+def test_an_upload_is_indexed_off_the_answering_path(app, tmp_path: Path, monkeypatch):
+    store = app[0].article_store
+    encoder = store.base.encoder
+    used = []  # the chat's encoder embeds nothing of the uploaded article
+
+    def counting(encode):
+        def counted(texts, *args, **kwargs):
+            used.append(len(texts))
+            return encode(texts, *args, **kwargs)
+        return counted
+
+    for name in ("encode_queries", "encode_passages"):
+        monkeypatch.setattr(encoder, name, counting(getattr(encoder, name)))
+    path = tmp_path / "kopek.txt"
+    path.write_text(ARTICLE.replace("kedi", "köpek").replace("12 bin", "9 bin"), encoding="utf-8")
+    article = store.add(path)
+    assert used == [] and store.worker.pid
+    answer = article.engine.answer("Festivale kaç kişi katıldı?")
+    assert "9 bin" in answer.text and used  # questions about it are encoded by the chat's encoder as usual

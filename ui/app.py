@@ -370,8 +370,10 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
 
 def launch(engine: Engine | None = None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            **kwargs: Any) -> gr.Blocks:
-    """Build the chat and serve it (blocking unless ``prevent_thread_lock=True`` is passed)."""
+    """Build the chat and serve it (blocking unless ``prevent_thread_lock=True`` is passed). The upload
+    indexing worker starts (at a low priority) with it, so the first upload does not wait for its model."""
     demo = build_app(engine)
+    demo.article_store.warm()
     demo.launch(server_name=host, server_port=port, share=share, **(launch_options() | kwargs))
     return demo
 

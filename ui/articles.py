@@ -7,6 +7,13 @@ never touched. Engines are cached by the SHA-256 of the file's bytes, so the
 same file uploaded twice (or by two users) is indexed once. Each article
 carries a few example questions about it that its engine answers
 (:mod:`ui.examples`), made once when it is indexed.
+
+Indexing runs off the answering path (:mod:`ui.indexer`): one worker process, at a
+lower CPU priority (``nice`` +10) and with its own copy of the model, embeds the
+article's sentences and its words and makes the example questions; the chat's process
+then only loads the finished index with the word vectors it is handed. An upload never
+holds the encoder, the interpreter lock or a CPU at full priority that other visitors'
+answers run on.
 """
 
 from __future__ import annotations
@@ -23,16 +30,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.documents import SUFFIXES, Document, parse_document
-from index.embedding import Encoder
+from index.embedding import Encoder, FastUseEncoder, ModelSpec, load_encoder
 from qa.engine import USER_ERRORS, Engine
 from ui.examples import answerable_examples
+from ui.indexer import Worker, WorkerError
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 200 * 1024
 CACHE_SIZE = 8
 EXAMPLE_COUNT = 4  # example questions offered for an uploaded article
+WORKER_THREADS = 1  # BLAS threads of the indexing worker's model: one core at most, the rest answers
 
 Progress = Callable[[float, str], None]
 
@@ -100,6 +111,63 @@ def _examples(engine: Engine, document: Document) -> list[str]:
         return []
 
 
+# -- indexing in the worker process (ui.indexer) ---------------------------------------------------
+
+_worker_encoders: dict[str, Encoder] = {}  # in the worker: the model, loaded once
+
+
+def _worker_encoder(spec: ModelSpec) -> Encoder:
+    encoder = _worker_encoders.get(spec.model_id)
+    if encoder is None:
+        encoder = _worker_encoders[spec.model_id] = load_encoder(spec, fast=False, threads=WORKER_THREADS)
+    return encoder
+
+
+def load_in_worker(spec: ModelSpec) -> None:
+    """In the worker: load the model of ``spec`` now (``ArticleStore.warm``)."""
+    _worker_encoder(spec)
+
+
+def index_in_worker(source: str, index_dir: str, spec: ModelSpec) -> tuple[list[str], list[str], np.ndarray | None]:
+    """In the worker: index ``source`` into ``index_dir``; returns (example questions, the vocabulary's
+    words, their vectors) for the chat's process, which loads the index without encoding them again."""
+    encoder = _worker_encoder(spec)
+    engine = Engine(corpus=[Path(source)], index_dir=Path(index_dir), model=spec.name,
+                    query_prompt=spec.query_prompt, passage_prompt=spec.passage_prompt, auto_build=True,
+                    progress=False, encoder=encoder)
+    examples = _examples(engine, engine.index.documents[0])
+    vocabulary = engine.vocabulary
+    words = vocabulary.names + vocabulary.words
+    parts = [v for v in (vocabulary.name_vectors, vocabulary.word_vectors) if v is not None]
+    return examples, words, np.concatenate(parts) if parts else None
+
+
+class _KnownVectors:
+    """The chat's encoder, answering from vectors already computed (by the worker) when it can:
+    loading an uploaded article's engine then encodes nothing."""
+
+    def __init__(self, encoder: Encoder | FastUseEncoder, known: dict[str, np.ndarray]):
+        self.encoder = encoder
+        self.known = known
+
+    @property
+    def model_id(self) -> str:
+        return self.encoder.model_id
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        known = self.known
+        if texts and all(t in known for t in texts):
+            return np.stack([known[t] for t in texts])
+        return self.encoder.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self.encoder.encode_passages(texts, progress=progress)
+
+
 def _safe_stem(name: str) -> str:
     stem = re.sub(r"[^\w-]+", "-", Path(name).stem).strip("-_")
     return stem[:60] or "makale"
@@ -115,6 +183,7 @@ class ArticleStore:
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
         self._root: Path | None = None
+        self.worker = Worker()  # started on the first upload
 
     def _folder(self, key: str) -> Path:
         if self._root is None:
@@ -152,17 +221,22 @@ class ArticleStore:
             source = folder / "corpus" / (_safe_stem(name) + Path(name).suffix.lower())
             source.parent.mkdir(exist_ok=True)
             source.write_bytes(data)
-            step(0.4, f"Dizin oluşturuluyor ({body} cümle)…")
+            step(0.4, f"Dizin oluşturuluyor ve örnek sorular hazırlanıyor ({body} cümle)…")
+            indexed = False
             try:
-                engine = self._engine(source, folder / "index")
+                examples, words, vectors = self._index(source, folder / "index")
+                step(0.9, "Dizin yükleniyor…")
+                engine = self._engine(source, folder / "index", dict(zip(words, vectors, strict=True))
+                                      if vectors is not None else {})
+                indexed = True
             except USER_ERRORS as exc:
-                shutil.rmtree(folder, ignore_errors=True)
                 raise UploadError(f"'{name}' dizinlenemedi: {exc}") from None
             finally:
+                if not indexed:
+                    shutil.rmtree(folder, ignore_errors=True)
                 with self._lock:
                     self._building.pop(key, None)
-            step(0.9, "Örnek sorular hazırlanıyor…")
-            article = Article(key, name, engine, folder, _examples(engine, engine.index.documents[0]))
+            article = Article(key, name, engine, folder, examples)
             step(0.95, "Dizin hazır")
             with self._lock:
                 self._articles[key] = article
@@ -171,16 +245,37 @@ class ArticleStore:
                     shutil.rmtree(old.folder, ignore_errors=True)
             return article
 
-    def _engine(self, source: Path, index_dir: Path) -> Engine:
-        """An engine of one file, same model as the base engine, sharing its loaded encoder."""
+    def warm(self) -> None:
+        """Start the worker and load its model now, in the background, so the first upload does not wait
+        for them (``ui.app.launch`` calls this; a store that only answers never starts the worker)."""
+
+        def load() -> None:
+            try:
+                self.worker.call("load", self.base.spec)
+            except Exception:  # the first upload tries again, and reports what fails
+                log.warning("starting the indexing worker failed", exc_info=True)
+
+        threading.Thread(target=load, name="qa-indexer-warm", daemon=True).start()
+
+    def _index(self, source: Path, index_dir: Path) -> tuple[list[str], list[str], np.ndarray | None]:
+        """Index ``source`` in the worker process (started on first use, its model loaded once)."""
+        try:
+            return self.worker.call("index", str(source), str(index_dir), self.base.spec)
+        except WorkerError:
+            log.exception("indexing %s in the worker failed", source)
+            raise UploadError("Makale dizinlenirken bir hata oluştu; lütfen yeniden yükleyin.") from None
+
+    def _engine(self, source: Path, index_dir: Path, known: dict[str, np.ndarray]) -> Engine:
+        """The engine of a file the worker indexed: the base engine's model, the words' vectors known."""
         spec = self.base.spec
-        # Loading the model again costs ~9 s; the base engine's encoder is thread-safe
-        # and the same model, but only a full sentence-transformers one can build.
-        encoder = self.base.encoder if isinstance(self.base.encoder, Encoder) else None
-        return Engine(corpus=[source], index_dir=index_dir, model=spec.name, query_prompt=spec.query_prompt,
-                      passage_prompt=spec.passage_prompt, auto_build=True, progress=False, encoder=encoder)
+        encoder = _KnownVectors(self.base.encoder, known)
+        engine = Engine(corpus=[source], index_dir=index_dir, model=spec.name, query_prompt=spec.query_prompt,
+                        passage_prompt=spec.passage_prompt, auto_build=False, progress=False, encoder=encoder)
+        encoder.known = {}  # loaded; later questions are encoded as usual
+        return engine
 
     def close(self) -> None:
+        self.worker.close()  # after the upload being indexed, if any
         with self._lock:
             self._articles.clear()
             if self._root is not None:
