@@ -73,8 +73,8 @@ def turns(history: object) -> list[Turn]:
     if history is None:
         return []
     if not isinstance(history, (list, tuple)):
-        raise QAError(f"history must be a list of earlier questions or (question, answer) pairs, "
-                      f"got {type(history).__name__}")
+        raise ArgumentError(f"history must be a list of earlier questions or (question, answer) pairs, "
+                            f"got {describe(history)} ({type(history).__name__})")
     start = max(len(history) - HISTORY_TURNS, 0)
     read = []
     for i, item in enumerate(history[start:], start):
