@@ -35,11 +35,13 @@ _CUE = re.compile(r"^\s*(?:peki(?: ya)?|ya|bir de|o zaman|and|but|so|what about|
 _TRAILING_YA = re.compile(r"\s+ya\s*\?*\s*$", re.IGNORECASE)
 # Pronouns that stand for the last question's topic or its answer.
 _PRONOUNS = frozenset(
-    "o onu ona onun ondan onda onlar onları onlara onların bu bunu buna bunun bundan burada orada oraya orası "
-    "he she it him her his its they them their hers".split()
+    "o onu ona onun ondan onda onlar onları onlara onların bu bunu buna bunun bundan bunlar bunları bunlara "
+    "bunların burada orada oraya orası şu şunu şunun şunlar he she it him her his its they them their hers "
+    "that this these those there".split()
 )
 # These never stand for a person ("How long did it take?" after "Who led the research?").
-_IMPERSONAL = frozenset("it its they them their bu bunu buna bunun bundan burada orada oraya orası".split())
+_IMPERSONAL = frozenset("it its bu bunu buna bunun bundan bunlar bunları bunlara bunların burada orada oraya orası "
+                        "şu şunu şunun şunlar that this these those there".split())
 _PART_OF_QUESTION_WORD = frozenset({"zaman", "kadar", "tane", "adet"})
 HISTORY_TURNS = 20  # the most recent turns read from a history
 _ENGLISH_WH = re.compile(
@@ -287,15 +289,17 @@ def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[st
 
 
 def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool]) -> str:
-    """What a pronoun points at: the person a "who" question was answered with ("Şirketi kim kurdu?" ->
-    "Edison"; "When did he die?"), else the last question's names, else the place it was answered
-    with, else its topic."""
+    """What a pronoun points at. "he/o" after "who": the person answered ("Şirketi kim kurdu?" ->
+    "Edison"); "it/that/bunlar": the last answer, else all the last question was about; otherwise the
+    last question's names, the place it was answered with, or its topic."""
     kind = parse(last.question).kind
     fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
     named = fact[:1].isupper() and len(fact) <= 60
-    personal = pronoun is None or pronoun.key not in _IMPERSONAL
-    if named and personal and kind is Kind.PERSON:
+    impersonal = pronoun is not None and pronoun.key in _IMPERSONAL
+    if named and not impersonal and kind is Kind.PERSON:
         return fact
+    if impersonal:
+        return fact if fact and len(fact) <= 60 and kind is not Kind.PERSON else _topic(last.question, is_name)
     names = _names(last.question, is_name)
     if names:
         return names
@@ -341,7 +345,7 @@ def _names(text: str, is_name: Callable[[str], bool]) -> str:
     if not names:
         return ""
     run = max(_runs(text, names, _NAME_JOIN), key=len)
-    return text[run[0].start:run[-1].end]
+    return re.sub(r"['’]\w+$", "", text[run[0].start:run[-1].end])  # "Aliyev'e" -> "Aliyev"
 
 
 _CASES = {"onun": "genitive", "bunun": "genitive", "ona": "dative", "buna": "dative", "onu": "accusative",

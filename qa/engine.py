@@ -235,11 +235,11 @@ class Engine:
         features = sentence_features(query, signals, self.table)
         probabilities = self.models.sentence.probabilities(features)
         order = np.argsort(-probabilities, kind="stable")
+        answerable = float(self.models.answerable.probabilities(
+            answerable_features(query, signals, probabilities[order], features[order])[None, :])[0])
         if query.focus:  # "Peki uranyum?": sentences naming uranyum first, each part in the model's order
             order = order[np.argsort(~self._holds_focus(query, signals, signals.rows[order]), kind="stable")]
         rows, probabilities, features = signals.rows[order], probabilities[order], features[order]
-        answerable = float(self.models.answerable.probabilities(
-            answerable_features(query, signals, probabilities, features)[None, :])[0])
         return Ranking(signals, rows, probabilities, features, answerable)
 
     def _holds_focus(self, query: Query, signals: Signals, rows: np.ndarray) -> np.ndarray:
