@@ -413,14 +413,20 @@ def _read_data(folder: Path, entry: dict, hint: str) -> bytes:
     return data
 
 
-def _parse_records(data: bytes) -> dict:
-    """The records' fields and types, and each owner in range and in order; raises :class:`_Bad`."""
+def _json_object(data: bytes, what: str) -> dict:
+    """``data`` read as a JSON object; raises :class:`_Bad` naming ``what`` otherwise."""
     try:
-        records = json.loads(data.decode("utf-8"))
+        parsed = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise _Bad(f"not JSON ({str(exc).splitlines()[0][:80]})") from None
-    if not isinstance(records, dict):
-        raise _Bad(f"the records must be a JSON object, not {_describe(records)}")
+    if not isinstance(parsed, dict):
+        raise _Bad(f"{what} must be a JSON object, not {_describe(parsed)}")
+    return parsed
+
+
+def _parse_records(data: bytes) -> dict:
+    """The records' fields and types, and each owner in range and in order; raises :class:`_Bad`."""
+    records = _json_object(data, "the records")
     for key in ("documents", "sentences", "owners", "unit_hashes"):
         _get(records, key, "", "list")
     _get(records, "vectors_sha256", "", "sha256")
@@ -467,12 +473,7 @@ def _bad_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def _parse_lexicon(data: bytes) -> Lexicon:
-    try:
-        lexicon = json.loads(data.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise _Bad(f"not JSON ({str(exc).splitlines()[0][:80]})") from None
-    if not isinstance(lexicon, dict):
-        raise _Bad(f"the lexicon must be a JSON object, not {_describe(lexicon)}")
+    lexicon = _json_object(data, "the lexicon")
     for part, table in lexicon.items():
         if not isinstance(table, dict):
             raise _Bad(f"{part} must be an object, not {_describe(table)}")
