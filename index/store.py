@@ -882,7 +882,38 @@ def verify_index(folder: Path, model_id: str | None = None, rebuild: str | None 
     return report
 
 
+_FAISS_TYPES = {b"IxFI": "IndexFlatIP", b"IxF2": "IndexFlatL2", b"IHNf": "IndexHNSWFlat", b"IwFl": "IndexIVFFlat",
+                b"IwSq": "IndexIVFScalarQuantizer", b"IwPQ": "IndexIVFPQ"}
+
+
+def index_info(folder: Path) -> dict:
+    """What an index holds, from its manifest alone (no model, no vectors read): documents, sentences,
+    vectors, the FAISS index type, bytes on disk, the model, when and how fast it was built."""
+    folder = Path(folder)
+    manifest = _read_manifest(folder, None)
+    listed = sorted(_listed(folder))
+    try:
+        header = _read_regular(folder / manifest["files"]["vectors"]["name"])[:4]
+    except _Unreadable:
+        header = b""
+    return {
+        "folder": str(folder),
+        "format_version": manifest["format_version"],
+        "model": manifest["model"]["id"],
+        "dimension": manifest["model"]["dimension"],
+        **{key: manifest["counts"][key] for key in ("documents", "sentences", "vectors")},
+        "vectors_per_sentence": round(manifest["counts"]["vectors"] / max(manifest["counts"]["sentences"], 1), 2),
+        "index_type": _FAISS_TYPES.get(header, header.decode("ascii", "replace") or "missing"),
+        "disk_bytes": sum((folder / name).stat().st_size for name in listed if (folder / name).is_file())
+        + (folder / MANIFEST).stat().st_size,
+        "files": len(listed) + 1,
+        "built_at": manifest["built_at"],
+        "build_seconds": manifest["build_seconds"],
+        "sources": [entry["path"] for entry in manifest["sources"]],
+    }
+
+
 __all__ = [
-    "Chunk", "IndexStoreError", "LoadedIndex", "StaleIndexError", "Verification", "build_index", "load_index",
-    "rebuild_command", "verify_index",
+    "Chunk", "IndexStoreError", "LoadedIndex", "StaleIndexError", "Verification", "build_index", "index_info",
+    "load_index", "rebuild_command", "verify_index",
 ]

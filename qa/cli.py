@@ -20,6 +20,7 @@ EPILOG = """examples:
   qa index build                      # index seeds/ into .qa_index/
   qa index build my_articles/ --out my_index
   qa index verify --index my_index    # files, hashes, counts, owners, offsets, sources
+  qa index info --index my_index      # documents, sentences, vectors, index type, size, model (--json)
   qa ask "..." --corpus my_articles/ --index my_index
   qa eval tests/golden/seed.jsonl --report artifacts/eval
   qa chat --port 7860
@@ -106,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
         "one line per problem otherwise.",
     )
     _corpus_options(verify)
+    info = index_commands.add_parser(
+        "info", help="what an index holds: documents, sentences, vectors, index type, size on disk, model",
+        description="Print what an index folder holds, read from its manifest alone (no model is loaded): "
+        "documents, sentences, vectors, the FAISS index type, bytes on disk, the model, when it was built. "
+        "Without --index: the folder of --corpus (default: seeds/).",
+    )
+    _corpus_options(info)
+    info.add_argument("--json", action="store_true", help="print one JSON object (with the list of sources)")
 
     ask = commands.add_parser("ask", help="answer one question with cited sentences",
                               description="Answer a question (Turkish or English) from the corpus.")
@@ -195,6 +204,26 @@ def _index_build(args: argparse.Namespace) -> int:
     print(f"indexed {counts['documents']} document(s), {counts['sentences']} sentences, "
           f"{counts['vectors']} vectors ({counts['embedded_now']} embedded now) into "
           f"{engine.index_dir} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _index_info(args: argparse.Namespace) -> int:
+    from index.store import index_info
+    from qa.engine import Engine
+
+    corpus = [Path(p) for p in args.corpus] if args.corpus else None
+    engine = Engine(corpus=corpus, index_dir=args.index, model=args.model, load=False)
+    info = index_info(engine.index_dir)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=1))
+        return 0
+    width = max(map(len, info))
+    for key, value in info.items():
+        if key == "sources":
+            value = f"{len(value)} file(s)" + (f": {', '.join(value[:3])}" + (", ..." if len(value) > 3 else ""))
+        elif key == "disk_bytes":
+            value = f"{value:,} ({value / 2**20:.1f} MiB)"
+        print(f"{key:<{width}}  {value}")
     return 0
 
 
@@ -295,7 +324,8 @@ def _document_warnings_as_lines() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"index": lambda a: (_index_verify if a.index_command == "verify" else _index_build)(a),
+    index_actions = {"build": _index_build, "verify": _index_verify, "info": _index_info}
+    handlers = {"index": lambda a: index_actions[a.index_command](a),
                 "ask": _ask, "chat": _chat, "eval": _eval}
     from qa.errors import QAError  # every user error (documents, index, model, question) is one
 

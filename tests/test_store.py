@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from index.documents import load_document
-from index.store import IndexStoreError, StaleIndexError, build_index, load_index
+from index.store import IndexStoreError, StaleIndexError, build_index, index_info, load_index
 
 MODEL = {"id": "fake-hash-embedder", "dimension": 16}
 
@@ -47,6 +47,22 @@ def test_round_trip_and_manifest(corpus, tmp_path):
     assert loaded.vectors.ntotal == len(loaded.owners)
     assert not list(out.glob("*.tmp"))
     assert not any(p.suffix == ".pkl" for p in out.iterdir())
+
+
+def test_index_info_reads_the_manifest_alone(corpus, tmp_path, capsys):
+    out = tmp_path / "index"
+    build_index(_docs(corpus), out, FakeEmbedder(), MODEL)
+    info = index_info(out)
+    assert (info["documents"], info["sentences"], info["model"], info["index_type"]) == (
+        1, 3, "fake-hash-embedder", "IndexFlatIP")
+    assert info["vectors"] >= 3 and info["disk_bytes"] == sum(p.stat().st_size for p in out.iterdir()
+                                                                if not p.name.startswith("."))
+    from qa.cli import main
+
+    assert main(["index", "info", "--index", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"] == [str((corpus / "a.txt").resolve())]
+    assert main(["index", "info", "--index", str(tmp_path / "none")]) == 2
+    assert "no index in" in capsys.readouterr().err
 
 
 def test_adding_a_document_embeds_only_the_new_text(corpus, tmp_path):
