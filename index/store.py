@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import re
@@ -52,7 +53,10 @@ LOCK_TIMEOUT = 600.0  # seconds a build waits for another build of the same fold
 NORM_TOLERANCE = 1e-3  # a stored vector's length may differ from 1 by this much
 KINDS = ("text", "html", "pdf", "docx")
 _DATA_FILES = {"records": "json", "vectors": "faiss", "lexicon": "json"}
-_DATA_NAME = r"(?:(?:records|lexicon)-[0-9a-f]{16}\.json|vectors-[0-9a-f]{16}\.faiss|extracted-[0-9a-f]{16}\.txt)"
+# Optional: an index without it loads, and encodes its vocabulary then.
+_OPTIONAL_FILES = {"words": "npy"}
+_DATA_NAME = (r"(?:(?:records|lexicon)-[0-9a-f]{16}\.json|vectors-[0-9a-f]{16}\.faiss|extracted-[0-9a-f]{16}\.txt"
+              r"|words-[0-9a-f]{16}\.npy)")
 _IS_DATA_NAME = re.compile(_DATA_NAME)
 _IS_TEMP_NAME = re.compile(rf"\.(?:{re.escape(MANIFEST)}|{_DATA_NAME})\.[A-Za-z0-9_]+\.tmp")
 _IS_SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -76,6 +80,8 @@ class LoadedIndex:
     vectors: faiss.Index
     owners: np.ndarray  # vector row -> sentence index
     lexicon: Lexicon
+    #: the corpus's names and words with the vectors the model gave them at build time (None: not stored)
+    words: tuple[list[str], np.ndarray] | None = None
 
     @property
     def model_id(self) -> str:
@@ -346,6 +352,9 @@ def _check_manifest(manifest: object, folder: Path) -> None:
     files = _get(manifest, "files", "", "object")
     for key, suffix in _DATA_FILES.items():
         _file_entry(files, key, "files", folder, key, suffix)
+    for key, suffix in _OPTIONAL_FILES.items():
+        if key in files:
+            _file_entry(files, key, "files", folder, key, suffix)
 
 
 def _read_manifest(folder: Path, rebuild: str | None) -> dict:
@@ -472,6 +481,20 @@ def _bad_rows(matrix: np.ndarray) -> np.ndarray:
     return np.flatnonzero(~finite | (np.abs(norms - 1) > NORM_TOLERANCE))
 
 
+def _parse_words(data: bytes, dimension: int, terms: int) -> np.ndarray:
+    """The vocabulary's vectors: a float32 .npy of ``terms`` finite rows of ``dimension``."""
+    try:
+        matrix = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise _Bad(f"not a .npy array ({str(exc).strip()[:80]})") from None
+    if matrix.dtype != np.float32 or matrix.shape != (terms, dimension):
+        raise _Bad(f"holds a {matrix.dtype} array of shape {matrix.shape}, not ({terms}, {dimension}) float32: "
+                   f"one vector per vocabulary term of the records")
+    if not np.isfinite(matrix).all():
+        raise _Bad("holds vectors that are not finite")
+    return matrix
+
+
 def _parse_lexicon(data: bytes) -> Lexicon:
     lexicon = _json_object(data, "the lexicon")
     for part, table in lexicon.items():
@@ -520,11 +543,13 @@ def build_index(
     progress: bool = False,
     lexicon: Lexicon | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    words: tuple[list[str], Callable[[list[str]], np.ndarray]] | None = None,
 ) -> dict:
     """Embed what is new, write the index crash-safely and return its manifest.
 
     ``model`` holds ``id`` and ``dimension``; ``embed`` maps passages to vectors;
-    ``lexicon`` (from ``index.lexicon.corpus_lexicon``) is stored alongside.
+    ``lexicon`` (from ``index.lexicon.corpus_lexicon``) is stored alongside, and so are the
+    vectors of ``words`` (terms, and the function that embeds them), so that loading embeds none.
     Sentences whose text an existing index in ``folder`` already embedded with
     the same model are not embedded again (when its files verify). One build
     writes a folder at a time: another waits up to ``lock_timeout`` seconds.
@@ -566,6 +591,10 @@ def build_index(
             "unit_hashes": [sha256_text(t) for t in texts],
             "vectors_sha256": _sha256(vector_bytes),  # the records and the vectors are checked as a pair
         }
+        word_bytes = None
+        if words is not None:
+            records["vocabulary"] = list(words[0])
+            word_bytes = _npy(_word_vectors(words, model["dimension"]))
         records_bytes = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
         lexicon = lexicon or {"en": {}, "tr": {}}
         lexicon_bytes = json.dumps(lexicon, ensure_ascii=False, indent=0).encode("utf-8")
@@ -582,8 +611,11 @@ def build_index(
                 entry |= {"kind": d.kind, "text": {"name": name, "sha256": _sha256(data), "bytes": len(data)}}
             sources.append(entry)
         files = {}
-        for key, data in (("records", records_bytes), ("vectors", vector_bytes), ("lexicon", lexicon_bytes)):
-            name = f"{key}-{_sha256(data)[:16]}.{_DATA_FILES[key]}"
+        for key, data in (("records", records_bytes), ("vectors", vector_bytes), ("lexicon", lexicon_bytes),
+                          ("words", word_bytes)):
+            if data is None:
+                continue
+            name = f"{key}-{_sha256(data)[:16]}.{(_DATA_FILES | _OPTIONAL_FILES)[key]}"
             blobs[name] = data
             files[key] = {"name": name, "sha256": _sha256(data), "bytes": len(data)}
 
@@ -610,6 +642,23 @@ def build_index(
         }
         _commit(folder, blobs, manifest, old, started)
     return manifest
+
+
+def _word_vectors(words: tuple[list[str], Callable[[list[str]], np.ndarray]], dimension: int) -> np.ndarray:
+    terms, embed = words
+    if not terms:
+        return np.zeros((0, dimension), np.float32)
+    matrix = np.asarray(embed(list(terms)), dtype=np.float32)
+    if matrix.shape != (len(terms), dimension) or not np.isfinite(matrix).all():
+        raise IndexStoreError(f"the model returned word vectors of shape {matrix.shape} (expected "
+                              f"({len(terms)}, {dimension})) or not finite; nothing was written")
+    return matrix
+
+
+def _npy(matrix: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    np.save(out, matrix, allow_pickle=False)
+    return out.getvalue()
 
 
 def _embedded(embed: Callable[[list[str]], np.ndarray], texts: list[str], dimension: int) -> np.ndarray:
@@ -792,6 +841,20 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
     records = checks.run(lambda: paired(parsed("records", _parse_records)))
     loaded = checks.run(parsed, "vectors", _parse_vectors, manifest["model"]["dimension"])
     lexicon = checks.run(parsed, "lexicon", _parse_lexicon)
+
+    def vocabulary(records: dict) -> list[str]:
+        terms = records.get("vocabulary")
+        if not (isinstance(terms, list) and all(isinstance(t, str) for t in terms)):
+            raise _rebuild(f"{where} is corrupt: vocabulary must be a list of strings, since "
+                           f"{files['words']['name']} holds its vectors", hint)
+        return terms
+
+    words = None
+    if "words" in files and records is not None:
+        terms = checks.run(vocabulary, records)
+        matrix = (checks.run(parsed, "words", _parse_words, manifest["model"]["dimension"], len(terms))
+                  if terms is not None else None)
+        words = (terms, matrix) if matrix is not None else None
     if records is not None and loaded is not None and lexicon is not None:
         checks.checked.append(f"files: {', '.join(f['name'] for f in files.values())}: regular files, sizes and "
                               f"sha256 as manifest.json lists, contents of the expected types")
@@ -834,7 +897,7 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
     if checks.problems or not complete or records is None or vectors is None or lexicon is None:
         return None
     return LoadedIndex(folder, manifest, documents, sentences, vectors,
-                       np.asarray(records["owners"], dtype=np.int64), lexicon)
+                       np.asarray(records["owners"], dtype=np.int64), lexicon, words)
 
 
 def load_index(folder: Path, model_id: str | None = None, rebuild: str | None = None) -> LoadedIndex:

@@ -26,7 +26,7 @@ from qa.conversation import Rewrite, rewrite, turns
 from qa.errors import ArgumentError, describe
 from qa.extract import Span, best_span
 from qa.features import SENTENCE_FEATURES, SentenceTable, sentence_features
-from qa.names import Vocabulary
+from qa.names import Vocabulary, vocabulary_terms
 from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, check_k, clean_question, parse
 from qa.rank import MODELS, Models, load_models
 from qa.retrieve import Retriever, Signals, load_frequencies
@@ -133,7 +133,7 @@ class Engine:
         started = time.perf_counter()
         self.index = self._load_or_build()
         documents, sentences = self.index.documents, self.index.sentences
-        self.vocabulary = Vocabulary(documents, self.encoder, self.index.lexicon)
+        self.vocabulary = Vocabulary(documents, self.encoder, self.index.lexicon, self.index.words)
         self.retriever = Retriever(documents, sentences, open_vectors(self.store, self.index, self.progress),
                                    self.index.owners,
                                    self.vocabulary.words, self.vocabulary.word_vectors)
@@ -172,6 +172,7 @@ class Engine:
         sources = [p.resolve() for p in find_sources(self.corpus)]
         documents = [load_document(p) for p in sources]
         encoder = self._encoder_for(building=True)
+        names, words = vocabulary_terms(documents)
         return build_index(
             documents,
             self.index_dir,
@@ -179,6 +180,7 @@ class Engine:
             {"id": encoder.model_id, "dimension": encoder.dimension},
             progress=self.progress,
             lexicon=corpus_lexicon(documents),
+            words=(names + words, encoder.encode_queries),
         )
 
     def _load_or_build(self) -> LoadedIndex:

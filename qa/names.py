@@ -88,17 +88,28 @@ def _key(word: str) -> str:
     return fold_ascii(word)[:5]
 
 
-class Vocabulary:
-    """The corpus's words and names, with their vectors, for checking question words."""
+def vocabulary_terms(documents: list[Document]) -> tuple[list[str], list[str]]:
+    """The corpus's names and content words, each sorted: what :class:`Vocabulary` embeds (an index
+    stores their vectors, so that loading it encodes none)."""
+    texts = document_texts(documents)
+    names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
+    return names, sorted(content_words(texts))
 
-    def __init__(self, documents: list[Document], encoder, lexicon: Lexicon | None = None):
+
+class Vocabulary:
+    """The corpus's words and names, with their vectors, for checking question words.
+
+    ``stored`` holds the vectors an index was built with, as (terms, vectors): used when the
+    terms are this corpus's names and words, in order; otherwise they are encoded now."""
+
+    def __init__(self, documents: list[Document], encoder, lexicon: Lexicon | None = None,
+                 stored: tuple[list[str], np.ndarray] | None = None):
         self.encoder = encoder
         self.lexicon = lexicon or {}
         texts = document_texts(documents)
         words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
         self.prefixes = {_key(w) for w in words}
-        self.names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
-        self.words = sorted(content_words(texts))
+        self.names, self.words = vocabulary_terms(documents)
         self._word_position = {w: i for i, w in enumerate(self.words)}
         self._by_prefix4: dict[str, list[str]] = {}
         for word in self.words:
@@ -109,7 +120,11 @@ class Vocabulary:
         for ascii_form in self._restored:
             if len(ascii_form) >= 4:
                 self._restored_by_prefix.setdefault(ascii_form[:4], []).append(ascii_form)
-        vectors = encoder.encode_queries(self.names + self.words) if self.names or self.words else None
+        terms = self.names + self.words
+        if stored is not None and stored[0] == terms:
+            vectors = stored[1]
+        else:
+            vectors = encoder.encode_queries(terms) if terms else None
         self.name_vectors = vectors[:len(self.names)] if vectors is not None else None
         self.word_vectors = vectors[len(self.names):] if vectors is not None else None
 

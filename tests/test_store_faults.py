@@ -69,7 +69,8 @@ def _replace_file(out, key, data):
     entry = manifest["files"][key]
     (out / entry["name"]).unlink()
     digest = hashlib.sha256(data).hexdigest()
-    entry.update(name=f"{key}-{digest[:16]}.{store._DATA_FILES[key]}", sha256=digest, bytes=len(data))
+    suffix = (store._DATA_FILES | store._OPTIONAL_FILES)[key]
+    entry.update(name=f"{key}-{digest[:16]}.{suffix}", sha256=digest, bytes=len(data))
     (out / entry["name"]).write_bytes(data)
     _write_manifest(out, manifest)
 
@@ -216,11 +217,14 @@ def built(docs, tmp_path):
     (docs / "haber.html").write_text(NEWS_PAGE, encoding="utf-8")
     documents = _documents(docs, ["a.txt", "b.txt", "haber.html"])
     out = tmp_path / "index"
-    build_index(documents, out, embed, MODEL)
+    build_index(documents, out, embed, MODEL, words=WORDS)
     return out, documents
 
 
-@pytest.mark.parametrize("target", ["manifest", "records", "vectors", "lexicon", "extracted"])
+WORDS = (["Birinci", "haber", "kedi", "köpek"], embed)  # the vocabulary's vectors, stored at build time
+
+
+@pytest.mark.parametrize("target", ["manifest", "records", "vectors", "lexicon", "extracted", "words"])
 @pytest.mark.parametrize("damage", [_flip, _truncate, Path.unlink], ids=["flip", "truncate", "delete"])
 def test_a_damaged_file_is_reported_and_a_rebuild_repairs_it(built, target, damage):
     out, documents = built
@@ -235,11 +239,22 @@ def test_a_damaged_file_is_reported_and_a_rebuild_repairs_it(built, target, dama
     with pytest.raises(IndexStoreError) as error:
         load_index(out, MODEL["id"])
     message = str(error.value)
-    assert "\n" not in message and ("corrupt" in message or "missing" in message or "no index" in message), message
+    # (a flipped byte of a source's hash in the manifest reads as that source having changed)
+    assert "\n" not in message and any(said in message for said in ("corrupt", "missing", "no index", "changed since")
+                                       ), message
     assert not verify_index(out, MODEL["id"]).ok
-    build_index(documents, out, embed, MODEL)  # rewrites what does not verify
-    _assert_right(load_index(out, MODEL["id"]), documents)
+    build_index(documents, out, embed, MODEL, words=WORDS)  # rewrites what does not verify
+    loaded = load_index(out, MODEL["id"])
+    _assert_right(loaded, documents)
+    assert loaded.words[0] == WORDS[0] and loaded.words[1].shape == (4, MODEL["dimension"])
     assert verify_index(out, MODEL["id"]).ok
+
+
+def test_word_vectors_that_do_not_fit_the_vocabulary_are_reported(built):
+    out, _ = built
+    _replace_file(out, "words", store._npy(np.zeros((3, MODEL["dimension"]), np.float32)))  # 4 terms
+    with pytest.raises(IndexStoreError, match=r"shape \(3, \d+\), not \(4, \d+\) float32"):
+        load_index(out, MODEL["id"])
 
 
 def test_a_zeroed_vector_row_is_caught_even_with_every_hash_updated(built):
