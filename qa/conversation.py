@@ -36,7 +36,8 @@ _TRAILING_YA = re.compile(r"\s+ya\s*\?*\s*$", re.IGNORECASE)
 # Pronouns that stand for the last question's topic or its answer.
 _PRONOUNS = frozenset(
     "o onu ona onun ondan onda onlar onları onlara onların bu bunu buna bunun bundan bunlar bunları bunlara "
-    "bunların burada orada oraya orası şu şunu şunun şunlar he she it him her his its they them their hers "
+    "bunların burada orada oraya orası şu şunu şunun şunlar kendisi kendisini kendisine kendisinin "
+    "he she it him her his its they them their hers "
     "that this these those there".split()
 )
 # These never stand for a person ("How long did it take?" after "Who led the research?").
@@ -176,8 +177,11 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
     content = [w for w in words if w.content]
     if asked.asks_anew:
         phrase = _question_phrase(bare, _asks_in_english(bare))
-        if phrase is None or all(phrase.start <= w.start < phrase.end for w in content):
-            return Rewrite(_new_question_word(bare, last.question))
+        outside = [w for w in content if phrase is None or not phrase.start <= w.start < phrase.end]
+        # "Niye düştü?" after "Kâr marjı yüzde kaça düştü?" restates the last question: only its question changes.
+        said = {_stem(w.key) for w in _words(last.question) if w.content}
+        if not outside or all(_stem(w.key) in said for w in outside):
+            return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last.question))
         if not _has_topic(words):
             text = _with_topic(bare, words, last, is_name)
             return Rewrite(text) if text else None
@@ -188,8 +192,13 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
         phrase = _question_phrase(last.question, looks_english(last.question))
         inside = (phrase.start, phrase.core_end) if phrase else (0, 0)
         slots = [w for w in _words(last.question, is_name) if not inside[0] <= w.start < inside[1]]
-        return Rewrite(_fill_slot(content, slots, last.question, similar), tuple(w.key for w in content))
+        text = _replace_name(content, bare, slots, last.question) or _fill_slot(content, slots, last.question, similar)
+        return Rewrite(text, tuple(w.key for w in content))
     return None
+
+
+def _stem(key: str) -> str:
+    return key[:5]
 
 
 def _has_topic(words: list[_Word]) -> bool:
@@ -198,6 +207,22 @@ def _has_topic(words: list[_Word]) -> bool:
         return False
     content = [w for w in words if w.content]
     return any(w.name for w in content) or len(content) >= 3
+
+
+def _replace_name(new: list[_Word], bare: str, words: list[_Word], previous: str) -> str:
+    """The last question with the many-word name that the new name shares a word with replaced by
+    it whole ("And Newcastle Polytechnic?" after "When was Newcastle's School of Medicine and Surgery
+    founded?"); "" when the new words are no such name."""
+    if len(new) < 2 or not all(w.name for w in new):
+        return ""
+    keys = {w.key for w in new}
+    runs = _runs(previous, [w for w in words if w.name and w.content], _NAME_PARTS)
+    run = next((r for r in runs if len(r) > 1 and keys & {w.key for w in r} and keys != {w.key for w in r}), None)
+    if run is None:
+        return ""
+    suffix = re.search(r"['’]\w+$", run[-1].surface)
+    name = bare[new[0].start:new[-1].end] + (suffix.group() if suffix else "")
+    return previous[:run[0].start] + name + previous[run[-1].end:]
 
 
 def _fill_slot(new: list[_Word], words: list[_Word], previous: str, similar: Similarity) -> str:
@@ -232,8 +257,14 @@ def _new_question_word(bare: str, previous: str) -> str:
     # "Kaç kişi?" replaces "kaç bina"; "Ne zaman?" replaces only "kaç" ("kaç bina" -> "ne zaman bina"),
     # but all of "hangi şehirde", which names the asked type.
     end = old.end if (new and new.end > new.core_end) or old.names_type else old.core_end
-    phrase = bare[:1].upper() + bare[1:] if old.start == 0 else bare[:1].lower() + bare[1:]
-    return (previous[:old.start] + phrase + previous[end:]).replace("  ", " ")
+    start = old.start
+    if english and new and new.end == new.core_end and casefold_tr(bare.split()[0]) in _WH_ADVERBS:
+        # "Where?" after "At what temperature ...?": the adverb takes the preposition's place too
+        before = re.search(r"\b(?:at|in|on|by|for|from|to|with|of|during|since|until)\s+$", previous[:start],
+                           re.IGNORECASE)
+        start = before.start() if before else start
+    phrase = bare[:1].upper() + bare[1:] if start == 0 else bare[:1].lower() + bare[1:]
+    return (previous[:start] + phrase + previous[end:]).replace("  ", " ")
 
 
 def _asks_in_english(text: str) -> bool:
@@ -249,6 +280,8 @@ class _Phrase:
 
 
 _TYPE_NAMING = frozenset({"hangi", "kaçıncı", "which", "what"})
+_INFLECTED_KAÇ = re.compile(r"kaç(?:a|ı|ar|tan|ında)")  # "kaça düştü", "kaçı", "kaçar"
+_WH_ADVERBS = frozenset({"where", "when", "why", "how"})
 
 
 def _question_phrase(text: str, english: bool) -> _Phrase | None:
@@ -264,9 +297,11 @@ def _question_phrase(text: str, english: bool) -> _Phrase | None:
         takes_noun = head in {"many", "much", "what", "which", "whose"} and following and following.content
         return _Phrase(start, core_end, following.end if takes_noun else core_end, head in _TYPE_NAMING)
     for i, word in enumerate(words):
-        if word.key in QUESTION_WORDS:
+        if word.key in QUESTION_WORDS or _INFLECTED_KAÇ.fullmatch(word.key):
+            if i and words[i - 1].key == "yüzde" and word.key.startswith("kaç"):  # "yüzde kaça" is one phrase
+                word = _Word(word.surface, words[i - 1].start, word.end, word.key, False)
             following = words[i + 1] if i + 1 < len(words) else None
-            if following and following.key in _PART_OF_QUESTION_WORD:
+            if following and (following.key in _PART_OF_QUESTION_WORD or following.key.startswith("kadar")):
                 return _Phrase(word.start, following.end, following.end, False)
             takes_noun = word.key in {"hangi", "kaç", "kaçıncı"} and following and following.content
             return _Phrase(word.start, word.end, following.end if takes_noun else word.end,
@@ -277,7 +312,10 @@ def _question_phrase(text: str, english: bool) -> _Phrase | None:
 def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[str], bool]) -> str | None:
     """``bare`` with its pronoun (or its missing subject) replaced by the last turn's topic."""
     pronoun = next((w for w in words if w.key in _PRONOUNS), None)
-    referent = _referent(last, pronoun, is_name)
+    # "Neden başarısız oldu?" drops its whole subject; "Uzunluğu ne kadar?" names its own, less the possessor.
+    phrase = _question_phrase(bare, False)
+    dropped = pronoun is None and phrase is not None and not any(w.content for w in words if w.end <= phrase.start)
+    referent = _referent(last, pronoun, is_name, dropped)
     if not referent:
         return None
     if pronoun is not None:
@@ -288,10 +326,11 @@ def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[st
     return text.rstrip(" ?") + "?"
 
 
-def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool]) -> str:
+def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool], dropped: bool = False) -> str:
     """What a pronoun points at. "he/o" after "who": the person answered ("Şirketi kim kurdu?" ->
     "Edison"); "it/that/bunlar": the last answer, else all the last question was about; otherwise the
-    last question's names, the place it was answered with, or its topic."""
+    last question's names, the place it was answered with, or its topic; a ``dropped`` Turkish subject:
+    the last question's whole subject."""
     kind = parse(last.question).kind
     fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
     named = fact[:1].isupper() and len(fact) <= 60
@@ -299,13 +338,43 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool])
     if named and not impersonal and kind is Kind.PERSON:
         return fact
     if impersonal:
-        return fact if fact and len(fact) <= 60 and kind is not Kind.PERSON else _topic(last.question, is_name)
+        # "it/that" stands for a thing answered ("Hangi şehir?" -> "Marsilya"), never for a person, an amount,
+        # a date or a reason; then for what the last question named ("When did they attack it?" after
+        # "In what year was the fort founded?" -> the fort), else for all it was about.
+        if fact and len(fact) <= 60 and kind in (Kind.THING, Kind.PLACE) and not fact[:1].isdigit():
+            return fact
+        return _names(last.question, is_name) or _topic(last.question, is_name)
+    subject = _subject(last.question, is_name) if dropped else ""
+    if subject:
+        return subject
     names = _names(last.question, is_name)
     if names:
         return names
     if named and kind is Kind.PLACE:  # "Hangi ülkeye göç etti?" -> "Amerika"; "Onun başkenti neresi?"
         return fact
     return _topic(last.question, is_name)
+
+
+# Case suffixes of an argument, not a subject: dative, locative, ablative, accusative ("Fresno'ya").
+_ARGUMENT_SUFFIX = re.compile(r"['’](?:y?[ae]|[dt][ae]|[dt][ae]n|n?[dt][ae]n?|y?[ıiuü])$")
+
+
+def _subject(question: str, is_name: Callable[[str], bool]) -> str:
+    """A Turkish question's subject: the words before its question phrase, less trailing case-marked
+    arguments, when they hold its names ("Kubilay'ın ikinci Japonya işgali hangi yıl oldu?" ->
+    "Kubilay'ın ikinci Japonya işgali"; "Devlet Karayolu 41 Fresno'ya hangi şehirden giriyor?" ->
+    "Devlet Karayolu 41"). A dropped subject stands for all of it, not only its names."""
+    if looks_english(question):
+        return ""
+    phrase = _question_phrase(question, False)
+    if phrase is None:
+        return ""
+    words = [w for w in _words(question, is_name) if w.end <= phrase.start]
+    while words and (_ARGUMENT_SUFFIX.search(words[-1].surface) or not words[-1].content):
+        words.pop()
+    if not words or len(words) > 6 or not any(w.name for w in words):
+        return ""
+    return question[words[0].start:words[-1].end]
 
 
 def _topic(question: str, is_name: Callable[[str], bool]) -> str:
@@ -337,6 +406,8 @@ def _runs(text: str, words: list[_Word], joins: re.Pattern) -> list[list[_Word]]
 # Between two names of one referent: a space, or "and"/"ve"/"ile" ("Kazakistan ile Azerbaycan").
 _NAME_JOIN = re.compile(r"\s+|\s+(?:and|ve|ile|&)\s+|,\s+", re.IGNORECASE)
 _WORD_JOIN = re.compile(r"[\s-]+")
+# Between the words of one many-word name: "School of Medicine and Surgery", "Bank for ...".
+_NAME_PARTS = re.compile(r"\s+|\s+(?:of|and|for|the|de|del|da|van|von|ve)\s+", re.IGNORECASE)
 
 
 def _names(text: str, is_name: Callable[[str], bool]) -> str:

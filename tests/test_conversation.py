@@ -11,7 +11,7 @@ from qa.types import Answer, Citation
 
 ALIKE = {("uranyum", "petrol"), ("uranyum", "oil"), ("warsaw", "kraków"), ("maliyeti", "durak"),
          ("azerbaycan", "kazakistan")}
-NAMES = {"Tesla", "Nikola", "Kazakistan", "Azerbaycan", "Edison"}
+NAMES = {"Tesla", "Nikola", "Kazakistan", "Azerbaycan", "Edison", "Devlet"}
 
 
 def shared_letters(a: str, b: str) -> int:
@@ -47,17 +47,32 @@ def ask(question: str, previous: str, fact: str = "") -> str | None:
     ("Ne zaman?", "Nikola Tesla nerede doğdu?", "Nikola Tesla ne zaman doğdu?"),
     ("When?", "Where was Tesla born?", "When was Tesla born?"),
     ("Kaç kişi?", "Depremde kaç bina yıkıldı?", "Depremde kaç kişi yıkıldı?"),
+    # the follow-up restates the last question: only the question phrase changes
+    ("Niye düştü?", "Şirketin kâr marjı ilk çeyrekte yüzde kaça düştü?", "Şirketin kâr marjı ilk çeyrekte niye düştü?"),
+    ("Hangi bankadan?", "Projenin ne kadarı krediyle karşılanacak?", "Projenin hangi bankadan krediyle karşılanacak?"),
+    ("Where?", "At what temperature will the vaccines be stored?", "Where will the vaccines be stored?"),
     # a pronoun or a dropped subject: the last question's names, or its answer when it named none
     ("Ne zaman doğdu?", "Nikola Tesla nerede doğdu?", "Nikola Tesla ne zaman doğdu?"),
     ("When did he die?", "Who founded the company?", "When did Thomas Edison die?"),
     ("Onun başkenti neresi?", "Hangi ülkeye göç etti?", "Amerika'nın başkenti neresi?"),
     ("Ona ne verildi?", "Ödülü kim kazandı?", "Tesla'ya ne verildi?"),
     ("Onu kim davet etti?", "Konuşmayı kim yaptı?", "Edison'u kim davet etti?"),  # the answer's own suffix dropped
+    # a dropped Turkish subject is the last question's whole subject, less its case-marked arguments
+    ("Neden başarısız oldu?", "Tesla'nın ikinci deneyi hangi yıl yapıldı?",
+     "Tesla'nın ikinci deneyi neden başarısız oldu?"),
+    ("Nereye gidiyor?", "Devlet Karayolu 41 Fresno'ya hangi şehirden giriyor?", "Devlet Karayolu 41 nereye gidiyor?"),
+    # "it" after a year answered is the thing named, not the year
+    ("When did the Spanish attack it?", "In what year was Fort Caroline founded?",
+     "When did the Spanish attack Fort Caroline?"),
+    # a many-word name replaces the name it shares a word with, whole
+    ("And Newcastle Polytechnic?", "When was Newcastle's School of Medicine and Surgery founded?",
+     "When was Newcastle Polytechnic founded?"),
 ])
 def test_follow_ups_are_rewritten(question, previous, expected):
     facts = {"Who founded the company?": "Thomas Edison", "Hangi ülkeye göç etti?": "Amerika",
              "Ödülü kim kazandı?": "Tesla", "Nikola Tesla nerede doğdu?": "Smiljan",
-             "Konuşmayı kim yaptı?": "Edison'un"}
+             "Konuşmayı kim yaptı?": "Edison'un",
+             "In what year was Fort Caroline founded?": "1564"}
     assert ask(question, previous, facts.get(previous, "")) == expected
 
 
