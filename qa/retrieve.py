@@ -15,6 +15,7 @@ from functools import lru_cache
 import bm25s
 import faiss
 import numpy as np
+from scipy import sparse
 
 from index.analysis import analyze, content_tokens, fold_ascii, stem
 from index.documents import Document, Sentence
@@ -69,6 +70,12 @@ class Retriever:
                 doc_freq[term] = doc_freq.get(term, 0) + 1
         n = max(len(sentences), 1)
         self.idf = {t: math.log(1 + n / f) for t, f in doc_freq.items()}
+        # sentence x term incidence, by column: a question's coverage of every sentence in a few sparse sums
+        self._column = {t: i for i, t in enumerate(self.idf)}
+        rows = [i for i, terms in enumerate(self.term_sets) for _ in terms]
+        cols = [self._column[t] for terms in self.term_sets for t in terms]
+        self._incidence = sparse.csc_matrix((np.ones(len(rows), np.float32), (rows, cols)),
+                                            shape=(len(sentences), len(self._column)))
         self.unknown_idf = math.log(1 + n)
         self._by_prefix: dict[str, list[str]] = {}
         for term in self.idf:
@@ -110,6 +117,18 @@ class Retriever:
             return np.zeros(len(sets))
         return np.array([sum(g.weight for g in groups if g.terms & s) / total for s in sets])
 
+    def corpus_coverage(self, groups: tuple[TermGroup, ...]) -> np.ndarray:
+        """:meth:`coverage` of every sentence of the corpus, from the incidence matrix."""
+        total = sum(g.weight for g in groups)
+        out = np.zeros(len(self.sentences))
+        if not total:
+            return out
+        for group in groups:
+            columns = [self._column[t] for t in group.terms if t in self._column]
+            if columns:
+                out += group.weight * (np.asarray(self._incidence[:, columns].sum(axis=1)).ravel() > 0)
+        return out / total
+
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Best cosine over each sentence's embedded units."""
         k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES)
@@ -124,9 +143,9 @@ class Retriever:
         known = sorted({t for g in groups for t in g.terms if t in self.idf})
         bm25 = np.asarray(self.bm25.get_scores(known), dtype=np.float64) if known else np.zeros(len(self.sentences))
         dense = self.dense_scores(query.vector)
-        coverage = self.coverage(groups, self.term_sets)
+        coverage = self.corpus_coverage(groups)
         prescore = np.clip(dense, 0, 1) + coverage
-        rows = np.argsort(-prescore, kind="stable")[:depth]
+        rows = _best(prescore, depth)
         context = self.coverage(groups, [self.context_sets[i] for i in rows])
         views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}
         common = tuple(TermGroup(g.terms, rarity(w, query.english), g.known)
@@ -215,6 +234,15 @@ def rarity(word: str, english: bool) -> float:
     if word[0].isdigit():
         return 8.0
     return max(8.0 - zipf_frequency(word, "en" if english else "tr"), 0.5)
+
+
+def _best(scores: np.ndarray, depth: int) -> np.ndarray:
+    """Rows of the ``depth`` highest scores, best first, ties by row (as a stable sort of all would give)."""
+    if len(scores) <= 4 * depth:
+        return np.argsort(-scores, kind="stable")[:depth]
+    threshold = np.partition(scores, len(scores) - depth)[len(scores) - depth]
+    rows = np.flatnonzero(scores >= threshold)
+    return rows[np.argsort(-scores[rows], kind="stable")][:depth]
 
 
 def _neighbours(sentences: list[Sentence]) -> tuple[np.ndarray, np.ndarray]:
