@@ -338,12 +338,13 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
     if named and not impersonal and kind is Kind.PERSON:
         return fact
     if impersonal:
-        # "it/that" stands for a thing answered ("Hangi şehir?" -> "Marsilya"), never for a person, an amount,
-        # a date or a reason; then for what the last question named ("When did they attack it?" after
-        # "In what year was the fort founded?" -> the fort), else for all it was about.
+        # "it/that" stands for a thing answered ("Hangi şehir?" -> "Marsilya"); after an amount, for what was
+        # counted ("bunlar" after "kaç ziyaret"); after a date or a person, for the thing the question named
+        # ("When did they attack it?" after "In what year was the fort founded?" -> the fort).
         if fact and len(fact) <= 60 and kind in (Kind.THING, Kind.PLACE) and not fact[:1].isdigit():
             return fact
-        return _names(last.question, is_name) or _topic(last.question, is_name)
+        named_thing = fact and kind is not Kind.QUANTITY and _names(last.question, is_name)
+        return named_thing or _topic(last.question, is_name)
     subject = _subject(last.question, is_name) if dropped else ""
     if subject:
         return subject
