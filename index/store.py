@@ -3,7 +3,8 @@
 Layout of an index folder::
 
     manifest.json              format, model, faiss version, sources, counts, files
-    vectors-<hash>.faiss       L2-normalised vectors of sentences and their windows (an IndexFlatIP)
+    vectors-<hash>.faiss       L2-normalised vectors of sentences and their windows (an IndexFlatIP; an
+                               IndexHNSWFlat over inner product above ANN_THRESHOLD vectors)
     records-<hash>.json        documents, sentences, the sentence of each vector, the vectors file's sha256
     lexicon-<hash>.json        wordnet translations and synonyms of the corpus's words
     extracted-<hash>.txt       the text extracted from each .html/.pdf/.docx source: the text its
@@ -51,6 +52,13 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 LOCK_TIMEOUT = 600.0  # seconds a build waits for another build of the same folder
 NORM_TOLERANCE = 1e-3  # a stored vector's length may differ from 1 by this much
+# Above this many vectors a question no longer scans them all: HNSW (M=32), as the faiss wiki advises for
+# up to a few million vectors when memory allows. Below it exact search costs a few milliseconds.
+ANN_THRESHOLD = int(os.environ.get("QA_ANN_THRESHOLD", "200000"))
+HNSW_LINKS = 32
+HNSW_BUILD_DEPTH = 80  # efConstruction
+HNSW_SEARCH_DEPTH = 256  # efSearch: recall@10 >= 0.95 (bench/scale.py measures it)
+_VECTOR_TYPES = (faiss.IndexFlatIP, faiss.IndexHNSWFlat)
 KINDS = ("text", "html", "pdf", "docx")
 _DATA_FILES = {"records": "json", "vectors": "faiss", "lexicon": "json"}
 # Optional: an index without it loads, and encodes its vocabulary then.
@@ -455,15 +463,18 @@ def _parse_records(data: bytes) -> dict:
 
 
 def _parse_vectors(data: bytes, dimension: int) -> tuple[faiss.Index, np.ndarray]:
-    """The vectors: an IndexFlatIP of ``dimension`` whose rows are finite and of unit length."""
+    """The vectors: an IndexFlatIP (or IndexHNSWFlat) of ``dimension`` whose rows are finite and of unit length."""
     try:
         # read_index gives the concrete class (faiss.downcast_index would hand back a wrapper whose owner
         # frees the index)
         vectors = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
     except (RuntimeError, ValueError, TypeError) as exc:
         raise _Bad(f"not a FAISS index ({str(exc).strip().splitlines()[-1][:80]})") from None
-    if type(vectors) is not faiss.IndexFlatIP or vectors.metric_type != faiss.METRIC_INNER_PRODUCT:
-        raise _Bad(f"holds a {type(vectors).__name__}, not the IndexFlatIP this store writes")
+    if type(vectors) not in _VECTOR_TYPES or vectors.metric_type != faiss.METRIC_INNER_PRODUCT:
+        raise _Bad(f"holds a {type(vectors).__name__}, not the IndexFlatIP or IndexHNSWFlat (inner product) "
+                   f"this store writes")
+    if type(vectors) is faiss.IndexHNSWFlat:
+        vectors.hnsw.efSearch = HNSW_SEARCH_DEPTH
     if vectors.d != dimension:
         raise _Bad(f"holds vectors of dimension {vectors.d}, not the model's {dimension}")
     matrix = vectors.reconstruct_n(0, vectors.ntotal) if vectors.ntotal else np.zeros((0, dimension), np.float32)
@@ -522,7 +533,7 @@ def _old_vectors(folder: Path, model: dict) -> dict[str, np.ndarray]:
         if records["vectors_sha256"] != files["vectors"]["sha256"]:
             return {}
         vectors = faiss.deserialize_index(np.frombuffer(_read_data(folder, files["vectors"], "-"), dtype=np.uint8))
-        if (type(vectors) is not faiss.IndexFlatIP or vectors.d != model["dimension"]
+        if (type(vectors) not in _VECTOR_TYPES or vectors.d != model["dimension"]
                 or vectors.ntotal != len(records["unit_hashes"])):
             return {}
         matrix = vectors.reconstruct_n(0, vectors.ntotal)
@@ -544,12 +555,14 @@ def build_index(
     lexicon: Lexicon | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
     words: tuple[list[str], Callable[[list[str]], np.ndarray]] | None = None,
+    ann_threshold: int | None = None,
 ) -> dict:
     """Embed what is new, write the index crash-safely and return its manifest.
 
     ``model`` holds ``id`` and ``dimension``; ``embed`` maps passages to vectors;
     ``lexicon`` (from ``index.lexicon.corpus_lexicon``) is stored alongside, and so are the
     vectors of ``words`` (terms, and the function that embeds them), so that loading embeds none.
+    Above ``ann_threshold`` vectors (default :data:`ANN_THRESHOLD`) they are searched through HNSW.
     Sentences whose text an existing index in ``folder`` already embedded with
     the same model are not embedded again (when its files verify). One build
     writes a folder at a time: another waits up to ``lock_timeout`` seconds.
@@ -576,8 +589,7 @@ def build_index(
             reuse.update(zip(map(sha256_text, todo), _embedded(embed, todo, model["dimension"]), strict=True))
         matrix = (np.stack([reuse[sha256_text(t)] for t in texts]).astype(np.float32) if texts
                   else np.zeros((0, model["dimension"]), np.float32))
-        vectors = faiss.IndexFlatIP(model["dimension"])
-        vectors.add(matrix)
+        vectors = _vector_index(matrix, model["dimension"], ann_threshold)
         vector_bytes = faiss.serialize_index(vectors).tobytes()
 
         records = {
@@ -642,6 +654,17 @@ def build_index(
         }
         _commit(folder, blobs, manifest, old, started)
     return manifest
+
+
+def _vector_index(matrix: np.ndarray, dimension: int, threshold: int | None) -> faiss.Index:
+    """Exact search below ``threshold`` vectors, HNSW above it."""
+    if len(matrix) <= (ANN_THRESHOLD if threshold is None else threshold):
+        index = faiss.IndexFlatIP(dimension)
+    else:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+    index.add(matrix)
+    return index
 
 
 def _word_vectors(words: tuple[list[str], Callable[[list[str]], np.ndarray]], dimension: int) -> np.ndarray:
@@ -867,8 +890,8 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
         return True
 
     if records is not None and vectors is not None and checks.run(counted):
-        checks.checked.append(f"vectors: {vectors.ntotal} rows of an IndexFlatIP, dimension {vectors.d}, finite "
-                              f"and of unit length; the records name this vectors file's sha256")
+        checks.checked.append(f"vectors: {vectors.ntotal} rows of an {type(vectors).__name__}, dimension "
+                              f"{vectors.d}, finite and of unit length; the records name this vectors file's sha256")
 
     documents = [checks.run(_source_document, folder, entry, hint) for entry in manifest["sources"]]
     complete = all(d is not None for d in documents)

@@ -22,6 +22,7 @@ from index.documents import Document, Sentence
 from qa.query import Query
 
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
+ANN_CANDIDATES = 256  # as many from an approximate (HNSW) index: its search depth
 DEPTH = 24  # sentences handed to the ranker
 
 
@@ -131,7 +132,8 @@ class Retriever:
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Best cosine over each sentence's embedded units."""
-        k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES)
+        exact = isinstance(self.vectors, faiss.IndexFlat) or not isinstance(self.vectors, faiss.Index)
+        k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES if exact else ANN_CANDIDATES)
         sims, rows = self.vectors.search(vector.reshape(1, -1).astype(np.float32), k)
         best = np.full(len(self.sentences), -1.0, dtype=np.float32)
         valid = rows[0] >= 0

@@ -65,6 +65,27 @@ def test_index_info_reads_the_manifest_alone(corpus, tmp_path, capsys):
     assert "no index in" in capsys.readouterr().err
 
 
+def test_above_the_threshold_the_vectors_are_searched_through_hnsw(corpus, tmp_path):
+    import faiss
+
+    (corpus / "b.txt").write_text("date 2025-01-03 İkinci haber\n\n" + " ".join(
+        f"Cümle {i} burada yazıyor ve sekiz kelimeden uzun bir cümle oluyor." for i in range(40)), encoding="utf-8")
+    out = tmp_path / "index"
+    manifest = build_index(_docs(corpus), out, FakeEmbedder(), MODEL, ann_threshold=10)
+    loaded = load_index(out, MODEL["id"])
+    assert type(loaded.vectors) is faiss.IndexHNSWFlat and index_info(out)["index_type"] == "IndexHNSWFlat"
+    matrix = loaded.vectors.reconstruct_n(0, loaded.vectors.ntotal)
+    queries = matrix[::7] + 0.01
+    scores, _ = loaded.vectors.search(queries, 10)
+    tenth = np.sort(queries @ matrix.T, axis=1)[:, -10]
+    recall = np.mean(scores >= tenth[:, None] - 1e-5)  # a tie with the tenth best counts as found
+    assert manifest["counts"]["vectors"] > 10 and recall >= 0.95
+    # a rebuild below the threshold goes back to exact search, reusing every vector
+    embedder = FakeEmbedder()
+    build_index(_docs(corpus), out, embedder, MODEL)
+    assert type(load_index(out, MODEL["id"]).vectors) is faiss.IndexFlatIP and embedder.seen == []
+
+
 def test_adding_a_document_embeds_only_the_new_text(corpus, tmp_path):
     out = tmp_path / "index"
     build_index(_docs(corpus), out, FakeEmbedder(), MODEL)
