@@ -606,7 +606,7 @@ def build_index(
         word_bytes = None
         if words is not None:
             records["vocabulary"] = list(words[0])
-            word_bytes = _npy(_word_vectors(words, model["dimension"]))
+            word_bytes = _npy(_word_vectors(words, model["dimension"], _old_word_vectors(folder, model)))
         records_bytes = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
         lexicon = lexicon or {"en": {}, "tr": {}}
         lexicon_bytes = json.dumps(lexicon, ensure_ascii=False, indent=0).encode("utf-8")
@@ -667,15 +667,34 @@ def _vector_index(matrix: np.ndarray, dimension: int, threshold: int | None) -> 
     return index
 
 
-def _word_vectors(words: tuple[list[str], Callable[[list[str]], np.ndarray]], dimension: int) -> np.ndarray:
+def _word_vectors(words: tuple[list[str], Callable[[list[str]], np.ndarray]], dimension: int,
+                  old: dict[str, np.ndarray]) -> np.ndarray:
+    """One row per term: the old index's vector where it had the term, else embedded now."""
     terms, embed = words
-    if not terms:
-        return np.zeros((0, dimension), np.float32)
-    matrix = np.asarray(embed(list(terms)), dtype=np.float32)
-    if matrix.shape != (len(terms), dimension) or not np.isfinite(matrix).all():
-        raise IndexStoreError(f"the model returned word vectors of shape {matrix.shape} (expected "
-                              f"({len(terms)}, {dimension})) or not finite; nothing was written")
-    return matrix
+    todo = [t for t in dict.fromkeys(terms) if t not in old]
+    if todo:
+        fresh = np.asarray(embed(todo), dtype=np.float32)
+        if fresh.shape != (len(todo), dimension) or not np.isfinite(fresh).all():
+            raise IndexStoreError(f"the model returned word vectors of shape {fresh.shape} (expected "
+                                  f"({len(todo)}, {dimension})) or not finite; nothing was written")
+        old = old | dict(zip(todo, fresh, strict=True))
+    return np.stack([old[t] for t in terms]).astype(np.float32) if terms else np.zeros((0, dimension), np.float32)
+
+
+def _old_word_vectors(folder: Path, model: dict) -> dict[str, np.ndarray]:
+    """The existing index's word vectors by term, when its files verify and its model is the same."""
+    try:
+        manifest = _read_manifest(folder, "-")
+        if manifest["model"] != model or "words" not in manifest["files"]:
+            return {}
+        records = _json_object(_read_data(folder, manifest["files"]["records"], "-"), "the records")
+        terms = records.get("vocabulary")
+        if not (isinstance(terms, list) and all(isinstance(t, str) for t in terms)):
+            return {}
+        matrix = _parse_words(_read_data(folder, manifest["files"]["words"], "-"), model["dimension"], len(terms))
+    except (IndexStoreError, _Bad, KeyError, TypeError):
+        return {}
+    return dict(zip(terms, matrix, strict=True))
 
 
 def _npy(matrix: np.ndarray) -> bytes:

@@ -21,6 +21,9 @@ EPILOG = """examples:
   qa index build my_articles/ --out my_index
   qa index verify --index my_index    # files, hashes, counts, owners, offsets, sources
   qa index info --index my_index      # documents, sentences, vectors, index type, size, model (--json)
+  qa index add new.html --index my_index      # embeds only the new sentences
+  qa index remove old.txt --index my_index
+  qa ask "..." --index my_index       # an index alone answers from the files it covers
   qa ask "..." --corpus my_articles/ --index my_index
   qa eval tests/golden/seed.jsonl --report artifacts/eval
   qa chat --port 7860
@@ -65,7 +68,8 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
 def _corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", nargs="+", metavar="PATH", help="files or folders to answer from (default: seeds/)")
     parser.add_argument("--index", metavar="DIR",
-                        help="index folder (default: .qa_index/, or .qa_index/corpora/<hash> for --corpus)")
+                        help="index folder (default: .qa_index/, or .qa_index/corpora/<hash> for --corpus); "
+                             "alone, without --corpus, the files that index covers")
     _model_options(parser)
 
 
@@ -107,6 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
         "one line per problem otherwise.",
     )
     _corpus_options(verify)
+    add = index_commands.add_parser(
+        "add", help="add files or folders to an index (embeds only their new sentences)",
+        description="Add documents to the index in --index: the index then covers its files and these. Only "
+        "sentences the index does not hold yet are embedded; the index is rewritten crash-safely (a crash leaves "
+        "the previous one usable). Answer from it with `qa ask ... --index DIR`.",
+    )
+    add.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to add")
+    remove = index_commands.add_parser(
+        "remove", help="remove documents from an index (embeds nothing)",
+        description="Remove documents from the index in --index, named by their path as `qa index info` lists "
+        "them (or any path to the same file). Nothing is embedded; the index is rewritten crash-safely.",
+    )
+    remove.add_argument("paths", nargs="+", metavar="SOURCE", help="indexed files to remove")
+    for change in (add, remove):
+        change.add_argument("--index", metavar="DIR", required=True, help="the index folder (see qa index info)")
+        change.add_argument("--quiet", action="store_true", help="no progress bar")
     info = index_commands.add_parser(
         "info", help="what an index holds: documents, sentences, vectors, index type, size on disk, model",
         description="Print what an index folder holds, read from its manifest alone (no model is loaded): "
@@ -175,10 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def indexed_sources(folder: str | Path) -> list[Path]:
+    """The files an index covers, from its manifest: ``--index DIR`` alone answers from them (it is
+    never rebuilt from another corpus)."""
+    from index.store import index_info
+
+    return [Path(p) for p in index_info(Path(folder))["sources"]]
+
+
 def engine_from(args: argparse.Namespace, fast: bool = True):
     from qa.engine import Engine
 
     corpus = [Path(p) for p in args.corpus] if getattr(args, "corpus", None) else None
+    if corpus is None and args.index is not None:
+        corpus = indexed_sources(args.index)
     return Engine(
         corpus=corpus,
         index_dir=args.index,
@@ -204,6 +234,33 @@ def _index_build(args: argparse.Namespace) -> int:
     print(f"indexed {counts['documents']} document(s), {counts['sentences']} sentences, "
           f"{counts['vectors']} vectors ({counts['embedded_now']} embedded now) into "
           f"{engine.index_dir} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _index_change(args: argparse.Namespace) -> int:
+    from index.documents import find_sources
+    from qa.engine import Engine
+    from qa.errors import ArgumentError
+
+    started = time.perf_counter()
+    indexed = indexed_sources(args.index)
+    if args.index_command == "add":
+        named = [p.resolve() for p in find_sources([Path(p) for p in args.paths])]
+        sources = indexed + [p for p in named if p not in set(indexed)]
+    else:
+        named = {Path(p).resolve() for p in args.paths}
+        unknown = sorted(str(p) for p in named if p not in set(indexed))
+        if unknown:
+            raise ArgumentError(f"the index in {args.index} does not hold {', '.join(unknown)} (see qa index info)")
+        sources = [p for p in indexed if p not in named]
+        if not sources:
+            raise ArgumentError(f"removing {len(named)} file(s) would leave the index in {args.index} empty; "
+                                f"delete the folder instead")
+    manifest = Engine(corpus=sources, index_dir=args.index, progress=not args.quiet, load=False).build()
+    counts = manifest["counts"]
+    print(f"{args.index_command}: the index in {args.index} now holds {counts['documents']} document(s), "
+          f"{counts['sentences']} sentences, {counts['vectors']} vectors ({counts['embedded_now']} embedded now) "
+          f"in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -324,7 +381,8 @@ def _document_warnings_as_lines() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    index_actions = {"build": _index_build, "verify": _index_verify, "info": _index_info}
+    index_actions = {"build": _index_build, "verify": _index_verify, "info": _index_info, "add": _index_change,
+                     "remove": _index_change}
     handlers = {"index": lambda a: index_actions[a.index_command](a),
                 "ask": _ask, "chat": _chat, "eval": _eval}
     from qa.errors import QAError  # every user error (documents, index, model, question) is one

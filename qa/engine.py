@@ -168,19 +168,20 @@ class Engine:
         return self._encoder_for(building=False)
 
     def build(self) -> dict:
-        """(Re)build the index of the corpus; returns the manifest."""
+        """(Re)build the index of the corpus; returns the manifest. The sentence-transformers model
+        is loaded only if some sentence is new (adding or removing documents mostly reuses vectors)."""
         sources = [p.resolve() for p in find_sources(self.corpus)]
         documents = [load_document(p) for p in sources]
-        encoder = self._encoder_for(building=True)
         names, words = vocabulary_terms(documents)
+        query_encoder = self.encoder  # the one that would embed the words at load: the same vectors
         return build_index(
             documents,
             self.index_dir,
-            lambda texts: encoder.encode_passages(texts, progress=self.progress),
-            {"id": encoder.model_id, "dimension": encoder.dimension},
+            lambda texts: self._encoder_for(building=True).encode_passages(texts, progress=self.progress),
+            {"id": query_encoder.model_id, "dimension": query_encoder.dimension},
             progress=self.progress,
             lexicon=corpus_lexicon(documents),
-            words=(names + words, encoder.encode_queries),
+            words=(names + words, query_encoder.encode_queries),
         )
 
     def _load_or_build(self) -> LoadedIndex:

@@ -236,3 +236,42 @@ def test_the_engine_answers_from_a_docx_and_cites_the_kept_text(tmp_path):
     with open(cited.text_path, encoding="utf-8", newline="") as handle:
         assert handle.read()[cited.start:cited.end] == cited.text
     assert Engine(corpus=[folder], index_dir=index).index.manifest == engine.index.manifest  # loads, no rebuild
+
+
+def test_index_add_and_remove_embed_only_what_is_new(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from standin import StandInModel
+
+    import qa.engine
+    from index.embedding import Encoder, ModelSpec
+    from qa.cli import main
+
+    encoder = Encoder(ModelSpec.resolve(), StandInModel(), StandInModel.dimension)
+    monkeypatch.setattr(qa.engine, "load_encoder", lambda *args, **kwargs: encoder)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for source in qa.engine.DEFAULT_CORPUS.glob("*.txt"):
+        shutil.copy(source, docs / source.name)
+    tram = tmp_path / "tram.txt"
+    tram.write_text("date 2025-03-01 Yeni tramvay hattı\n\nYeni hat 14,5 kilometre uzunluğunda olacak ve üzerinde "
+                    "18 durak bulunacak.\n", encoding="utf-8")
+    out = tmp_path / "index"
+    assert main(["index", "build", str(docs), "--out", str(out), "--quiet"]) == 0
+    before = index_info(out)
+    assert main(["index", "add", str(tram), "--index", str(out), "--quiet"]) == 0
+    added = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # the title and the sentence with its two word windows: 4 units, of 113
+    assert added["counts"]["documents"] == 2 and added["counts"]["embedded_now"] == 4
+    assert main(["ask", "Hatta kaç durak olacak?", "--index", str(out), "--json"]) == 0  # the index alone
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == added  # nothing rebuilt
+    capsys.readouterr()
+    assert main(["index", "remove", str(tmp_path / "nope.txt"), "--index", str(out)]) == 2
+    assert "does not hold" in capsys.readouterr().err
+    assert main(["index", "remove", str(tram), "--index", str(out), "--quiet"]) == 0
+    after = index_info(out)
+    assert (after["documents"], after["sentences"], after["vectors"]) == (
+        before["documents"], before["sentences"], before["vectors"])
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["embedded_now"] == 0
+    assert main(["index", "remove", *map(str, docs.glob("*.txt")), "--index", str(out)]) == 2  # would be empty
+    assert "empty" in capsys.readouterr().err
