@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +157,7 @@ class Engine:
             if building:
                 if self._builder is None:
                     self._builder = (self._encoder if isinstance(self._encoder, Encoder)
-                                     else load_encoder(self.spec, fast=False))
+                                     else _shared_builder(self.spec))
                 return self._builder
             if self._encoder is None:
                 self._encoder = load_encoder(self.spec, fast=self._fast)
@@ -352,6 +353,13 @@ def _path(value: object, what: str) -> Path:
         raise ArgumentError(f"{what} {describe(text)} is not valid UTF-8 (its name holds undecodable bytes); "
                             "rename it") from None
     return Path(text)
+
+
+@lru_cache(maxsize=2)
+def _shared_builder(spec: ModelSpec) -> Encoder:
+    """The sentence-transformers model that embeds passages, loaded once per process: engines over
+    many articles (an evaluation, uploads) build one index each."""
+    return load_encoder(spec, fast=False)
 
 
 def _corpus(corpus: object) -> list[Path]:

@@ -57,14 +57,17 @@ def _corpus(source: str, article: int, folder: Path) -> Path:
     return write_article(load_squad(SOURCES[source])[article], folder / f"{source}-{article}")
 
 
-def evaluate_followups(path: str | Path = DEFAULT_SET, sources: Iterable[str] | None = None,
-                       progress: bool = True) -> tuple[dict, list[FollowUpRecord]]:
-    """(summary, one record per follow-up turn) for the conversations in ``path``."""
+def evaluate_followups(path: str | Path = DEFAULT_SET, sources: Iterable[str] | None = None, progress: bool = True,
+                       articles: Iterable[int] | None = None) -> tuple[dict, list[FollowUpRecord]]:
+    """(summary, one record per follow-up turn) for the conversations in ``path``; ``sources`` and
+    ``articles`` (indices into a source's articles; the seed is article 0) keep only theirs."""
     from qa.engine import Engine
 
     conversations = json.loads(Path(path).read_text(encoding="utf-8"))["conversations"]
     if sources is not None:
         conversations = [c for c in conversations if c["source"] in set(sources)]
+    if articles is not None:
+        conversations = [c for c in conversations if int(c["article"]) in set(articles)]
     by_article: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for conversation in conversations:
         by_article[(conversation["source"], int(conversation["article"]))].append(conversation)

@@ -12,8 +12,10 @@ FLOORS = {"followup_cite@1": 0.75, "agrees": 0.65}
 
 @pytest.mark.slow
 def test_follow_ups_on_the_seed_and_news_articles():
-    summary, records = evaluate_followups(DEFAULT_SET, sources=["seed", "news-tr"], progress=False)
-    assert summary["n"] == len(records) >= 25
+    # the seed and four of the eight news articles: the whole set is bench/followups.py's
+    summary, records = evaluate_followups(DEFAULT_SET, sources=["seed", "news-tr"], progress=False,
+                                          articles=range(4))
+    assert summary["n"] == len(records) >= 15
     for measure, floor in FLOORS.items():
         assert summary[measure] >= floor, (measure, summary)
     # every follow-up form occurs and is rewritten into a standalone question

@@ -249,6 +249,7 @@ def test_index_add_and_remove_embed_only_what_is_new(tmp_path, monkeypatch, caps
 
     encoder = Encoder(ModelSpec.resolve(), StandInModel(), StandInModel.dimension)
     monkeypatch.setattr(qa.engine, "load_encoder", lambda *args, **kwargs: encoder)
+    monkeypatch.setattr(qa.engine, "_shared_builder", lambda spec: encoder)
     docs = tmp_path / "docs"
     docs.mkdir()
     for source in qa.engine.DEFAULT_CORPUS.glob("*.txt"):
