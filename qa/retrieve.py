@@ -24,6 +24,7 @@ from qa.query import Query
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
 ANN_CANDIDATES = 256  # as many from an approximate (HNSW) index: its search depth
 DEPTH = 24  # sentences handed to the ranker
+SPARSE_FROM = 2000  # sentences from which coverage of the whole corpus is summed over the sparse matrix
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,10 @@ class Retriever:
         return np.array([sum(g.weight for g in groups if g.terms & s) / total for s in sets])
 
     def corpus_coverage(self, groups: tuple[TermGroup, ...]) -> np.ndarray:
-        """:meth:`coverage` of every sentence of the corpus, from the incidence matrix."""
+        """:meth:`coverage` of every sentence of the corpus, from the incidence matrix (a plain loop
+        is faster below a few thousand sentences)."""
+        if len(self.sentences) < SPARSE_FROM:
+            return self.coverage(groups, self.term_sets)
         total = sum(g.weight for g in groups)
         out = np.zeros(len(self.sentences))
         if not total:
