@@ -230,11 +230,14 @@ def _index_build(args: argparse.Namespace) -> int:
                     progress=not args.quiet, load=False)
     started = time.perf_counter()
     manifest = engine.build()
-    counts = manifest["counts"]
-    print(f"indexed {counts['documents']} document(s), {counts['sentences']} sentences, "
-          f"{counts['vectors']} vectors ({counts['embedded_now']} embedded now) into "
-          f"{engine.index_dir} in {time.perf_counter() - started:.2f} s")
+    print(f"indexed {_counts(manifest)} into {engine.index_dir} in {time.perf_counter() - started:.2f} s")
     return 0
+
+
+def _counts(manifest: dict) -> str:
+    counts = manifest["counts"]
+    return (f"{counts['documents']} document(s), {counts['sentences']} sentences, {counts['vectors']} vectors "
+            f"({counts['embedded_now']} embedded now)")
 
 
 def _index_change(args: argparse.Namespace) -> int:
@@ -257,9 +260,7 @@ def _index_change(args: argparse.Namespace) -> int:
             raise ArgumentError(f"removing {len(named)} file(s) would leave the index in {args.index} empty; "
                                 f"delete the folder instead")
     manifest = Engine(corpus=sources, index_dir=args.index, progress=not args.quiet, load=False).build()
-    counts = manifest["counts"]
-    print(f"{args.index_command}: the index in {args.index} now holds {counts['documents']} document(s), "
-          f"{counts['sentences']} sentences, {counts['vectors']} vectors ({counts['embedded_now']} embedded now) "
+    print(f"{args.index_command}: the index in {args.index} now holds {_counts(manifest)} "
           f"in {time.perf_counter() - started:.2f} s")
     return 0
 
