@@ -91,7 +91,10 @@ def _key(word: str) -> str:
 def vocabulary_terms(documents: list[Document]) -> tuple[list[str], list[str]]:
     """The corpus's names and content words, each sorted: what :class:`Vocabulary` embeds (an index
     stores their vectors, so that loading it encodes none)."""
-    texts = document_texts(documents)
+    return _terms(document_texts(documents))
+
+
+def _terms(texts: list[str]) -> tuple[list[str], list[str]]:
     names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
     return names, sorted(content_words(texts))
 
@@ -109,7 +112,7 @@ class Vocabulary:
         texts = document_texts(documents)
         words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
         self.prefixes = {_key(w) for w in words}
-        self.names, self.words = vocabulary_terms(documents)
+        self.names, self.words = _terms(texts)  # the documents' texts are read once
         self._word_position = {w: i for i, w in enumerate(self.words)}
         self._by_prefix4: dict[str, list[str]] = {}
         for word in self.words:
