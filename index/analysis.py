@@ -35,7 +35,8 @@ TURKISH_STOPWORDS = frozenset(
     orada burada şurada oradan buradan ondan bundan onlar bunlar şunlar onların bunların
     kimdi kimlerdi kimlerdir kimlerle kiminle kimlerin
     neydi nereydi hangileri neyi neye neyin neyle nelere neleri nelerin
-    nelerdi nereyi neresini dışında hariç kaçıncı kaçıncısı
+    nelerdi nereyi neresini dışında hariç kaçıncı kaçıncısı kaça kaçar kaçtan kaçı kaçını nereli nerelidir
+    beri kendisi kendisini kendisine kendisinin
     söz konusu açılım açılımı kısaltma kısaltması toplam toplamda unvan unvanı arasındaki
     toprakları topraklarından topraklarında topraklarına yanı sıra içinde içerisinde süresince boyunca
     edildi edilen edildiği edildiğini edilmesi edilecek eden ettiği ettiğini

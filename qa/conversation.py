@@ -23,7 +23,16 @@ import numpy as np
 
 from index.analysis import STOPWORDS, TOKEN, casefold_tr, looks_english, strip_suffix
 from qa.errors import ArgumentError, describe
-from qa.query import CONTROL, MAX_QUESTION_CHARS, QUESTION_WORDS, Kind, QAError, clean_question, parse
+from qa.query import (
+    CONTROL,
+    MAX_QUESTION_CHARS,
+    PART_OF_QUESTION_WORD,
+    QUESTION_WORDS,
+    Kind,
+    QAError,
+    clean_question,
+    parse,
+)
 
 __all__ = ["HISTORY_TURNS", "Turn", "rewrite", "turns"]
 
@@ -43,7 +52,6 @@ _PRONOUNS = frozenset(
 # These never stand for a person ("How long did it take?" after "Who led the research?").
 _IMPERSONAL = frozenset("it its bu bunu buna bunun bundan bunlar bunları bunlara bunların burada orada oraya orası "
                         "şu şunu şunun şunlar that this these those there".split())
-_PART_OF_QUESTION_WORD = frozenset({"zaman", "kadar", "tane", "adet"})
 HISTORY_TURNS = 20  # the most recent turns read from a history
 _ENGLISH_WH = re.compile(
     r"\b(?:how (?:many|much|long|far|old|large|big|tall|high|often)|in what|what|which|who|whom|whose|when|where|"
@@ -180,11 +188,14 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
         outside = [w for w in content if phrase is None or not phrase.start <= w.start < phrase.end]
         # "Niye düştü?" after "Kâr marjı yüzde kaça düştü?" restates the last question: only its question changes.
         said = {_stem(w.key) for w in _words(last.question) if w.content}
-        if not outside or all(_stem(w.key) in said for w in outside):
-            return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last.question))
+        pronoun = any(w.key in _PRONOUNS for w in words)
+        if not pronoun and (not outside or all(_stem(w.key) in said for w in outside)):
+            return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last))
         if not _has_topic(words):
             text = _with_topic(bare, words, last, is_name)
-            return Rewrite(text) if text else None
+            # "Kaç seyirci önünde?" after "Maç hangi statta oynandı?": as in an ellipsis, the words the
+            # follow-up adds are what it asks about
+            return Rewrite(text, tuple(w.key for w in content if _stem(w.key) not in said)) if text else None
         return None
     if cue or len(content) <= 2:
         if not content:
@@ -245,8 +256,11 @@ def _fill_slot(new: list[_Word], words: list[_Word], previous: str, similar: Sim
     return _prepend(" ".join(extra), text) if extra else text
 
 
-def _new_question_word(bare: str, previous: str) -> str:
-    """The last question asking what ``bare`` asks: its question phrase swapped for the new one."""
+def _new_question_word(bare: str, last: Turn) -> str:
+    """The last question asking what ``bare`` asks: its question phrase swapped for the new one. When
+    the last question asked for its subject ("Who runs the metro?"), the subject answered stays in
+    ("On whose behalf DB Regio runs the metro?")."""
+    previous = last.question
     english = looks_english(previous)
     old = _question_phrase(previous, english)
     if old is None:
@@ -264,7 +278,41 @@ def _new_question_word(bare: str, previous: str) -> str:
                            re.IGNORECASE)
         start = before.start() if before else start
     phrase = bare[:1].upper() + bare[1:] if start == 0 else bare[:1].lower() + bare[1:]
+    subject = _answered_subject(last, english)
+    if subject and not _asks_subject(bare + "?", english):
+        end = old.end
+        phrase = f"{phrase} {subject}" if english else f"{subject} {phrase}"
     return (previous[:start] + phrase + previous[end:]).replace("  ", " ")
+
+
+# A Turkish noun's case ending: "hangi şehirde", "hangi ülkeye" ask for an argument, "hangi kurum" for the subject.
+_CASE_ENDING = re.compile(r"(?:[dt][ae]n?|y?[ae]|y?[ıiuü]|n?[ıiuü]n)$")
+_DO_SUPPORT = frozenset({"did", "does", "do"})
+
+
+def _answered_subject(last: Turn, english: bool) -> str:
+    """The last answer when the last question asked for its subject ("Şirketi kim kurdu?", "Hangi kurum
+    finanse etti?", "Who runs the metro?"): a follow-up about the same event keeps it."""
+    fact = re.sub(r"['’]\w+$", "", last.fact)
+    if not fact or not fact[:1].isupper() or len(fact) > 60:
+        return ""
+    return fact if _asks_subject(last.question, english) else ""
+
+
+def _asks_subject(question: str, english: bool) -> bool:
+    """Whether the question phrase is the subject: "kim", "hangi kurum" right before the verb, or an
+    English "who/which X" followed by its verb (not "Who did ... meet?")."""
+    phrase = _question_phrase(question, english)
+    if phrase is None:
+        return False
+    words = _words(question)
+    asked = [w for w in words if phrase.start <= w.start < phrase.end]
+    after = [w for w in words if w.start >= phrase.end]
+    if english:
+        return phrase.start == 0 and asked[0].key in {"who", "what", "which"} and \
+            not (after and after[0].key in _DO_SUPPORT)
+    return (asked[-1].key == "kim" or (asked[0].key == "hangi" and len(asked) > 1
+                                       and not _CASE_ENDING.search(asked[-1].key))) and len(after) <= 2
 
 
 def _asks_in_english(text: str) -> bool:
@@ -282,6 +330,7 @@ class _Phrase:
 _TYPE_NAMING = frozenset({"hangi", "kaçıncı", "which", "what"})
 _INFLECTED_KAÇ = re.compile(r"kaç(?:a|ı|ar|tan|ında)")  # "kaça düştü", "kaçı", "kaçar"
 _WH_ADVERBS = frozenset({"where", "when", "why", "how"})
+_POSTPOSITIONS = frozenset({"beri", "kadar", "önce", "sonra"})
 
 
 def _question_phrase(text: str, english: bool) -> _Phrase | None:
@@ -301,8 +350,11 @@ def _question_phrase(text: str, english: bool) -> _Phrase | None:
             if i and words[i - 1].key == "yüzde" and word.key.startswith("kaç"):  # "yüzde kaça" is one phrase
                 word = _Word(word.surface, words[i - 1].start, word.end, word.key, False)
             following = words[i + 1] if i + 1 < len(words) else None
-            if following and (following.key in _PART_OF_QUESTION_WORD or following.key.startswith("kadar")):
-                return _Phrase(word.start, following.end, following.end, False)
+            if following and (following.key in PART_OF_QUESTION_WORD or following.key.startswith("kadar")):
+                # "ne zamandan beri", "ne zamana kadar": the postposition belongs to the phrase
+                after = words[i + 2] if i + 2 < len(words) else None
+                end = after.end if after and after.key in _POSTPOSITIONS else following.end
+                return _Phrase(word.start, end, end, False)
             takes_noun = word.key in {"hangi", "kaç", "kaçıncı"} and following and following.content
             return _Phrase(word.start, word.end, following.end if takes_noun else word.end,
                            word.key in _TYPE_NAMING)
@@ -345,6 +397,12 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
             return fact
         named_thing = fact and kind is not Kind.QUANTITY and _names(last.question, is_name)
         return named_thing or _topic(last.question, is_name)
+    if dropped and _answered_subject(last, False):  # "Ne kadarlık destek verdi?" after "Hangi kurum finanse etti?"
+        phrase = _question_phrase(last.question, False)
+        said = last.question[:phrase.start].strip()
+        if said and not is_name(said.split()[0]):
+            said = said[:1].lower() + said[1:]
+        return f"{_answered_subject(last, False)} {said}".strip()
     subject = _subject(last.question, is_name) if dropped else ""
     if subject:
         return subject
@@ -385,6 +443,10 @@ def _topic(question: str, is_name: Callable[[str], bool]) -> str:
     phrase = _question_phrase(question, english)
     inside = (phrase.start, phrase.end) if phrase else (0, 0)
     words = [w for w in _words(question, is_name) if w.content and not inside[0] <= w.start < inside[1]]
+    if not english and phrase and any(w.end <= phrase.start for w in words):
+        # a Turkish question's topic comes before its question phrase, its predicate after ("kaça mal olacak")
+        words = [w for w in words if w.end <= phrase.start]
+        return question[words[0].start:words[-1].end]
     if not english and len(words) > 1:
         words = words[:-1]
     if english and words:  # the longest run of adjacent content words: "the drought-resistant wheat research"

@@ -251,16 +251,16 @@ class Engine:
         order = np.argsort(-probabilities, kind="stable")
         answerable = float(self.models.answerable.probabilities(
             answerable_features(query, signals, probabilities[order], features[order])[None, :])[0])
-        if query.focus:  # "Peki uranyum?": sentences naming uranyum first, each part in the model's order
-            order = order[np.argsort(~self._holds_focus(query, signals, signals.rows[order]), kind="stable")]
+        if query.focus:  # "Peki uranyum?": sentences naming more focus words first, each part in the model's order
+            order = order[np.argsort(-self._focus_held(query, signals, signals.rows[order]), kind="stable")]
         rows, probabilities, features = signals.rows[order], probabilities[order], features[order]
         return Ranking(signals, rows, probabilities, features, answerable)
 
-    def _holds_focus(self, query: Query, signals: Signals, rows: np.ndarray) -> np.ndarray:
-        """Which of ``rows`` hold every focus word in some form (the term groups follow ``query.words``)."""
+    def _focus_held(self, query: Query, signals: Signals, rows: np.ndarray) -> np.ndarray:
+        """How many focus words each of ``rows`` holds in some form (the term groups follow ``query.words``)."""
         groups = [g for g, word in zip(signals.groups, dict.fromkeys(query.words), strict=True)
                   if word in query.focus]
-        return np.array([all(g.terms & self.retriever.term_sets[r] for g in groups) for r in rows], dtype=bool)
+        return np.array([sum(bool(g.terms & self.retriever.term_sets[r]) for g in groups) for r in rows], dtype=int)
 
     def extract(self, query: Query, ranking: Ranking) -> Span | None:
         """The short answer inside the best sentence."""

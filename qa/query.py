@@ -46,12 +46,14 @@ _KIND_PATTERNS: tuple[tuple[Kind, re.Pattern], ...] = tuple(
         (Kind.DATE, r"\bne zaman|\bhangi (?:yıl|tarih|ay\b|gün|yüzyıl|dönem|sezon|yaş)|\bkaç yılında|"
                     r"\bhangi y[iı]l|\bne zaman|\bkaçta\b|\bwhen\b|\bwhat (?:year|date|month|day|century|decade|time)|"
                     r"\bwhich (?:year|date|month|day|century|decade)|\bin what (?:year|century|decade)"),
-        (Kind.QUANTITY, r"\bkaç\b|\bkaçı|\bkac\b|\bne kadar|\byüzde kaç|\bhow (?:many|much|long|far|old|large|big|"
-                        r"tall|high|often)|\bwhat (?:percentage|percent|number|amount|proportion|fraction)"),
+        (Kind.QUANTITY, r"\bkaç(?:a|ar|tan)?\b|\bkaçı|\bkac\b|\bne kadar|\byüzde kaç|"
+                        r"\bhow (?:many|much|long|far|old|large|big|tall|high|often)|"
+                        r"\bwhat (?:percentage|percent|number|amount|proportion|fraction|share|ratio)"),
         (Kind.PERSON, r"\bkim(?:dir|di|ler\w*|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
                       r"\bhangi (?:kişi|oyuncu|yazar|lider|bilim insanı|başkan|bakan)"),
-        (Kind.PLACE, r"\bnere(?:de|ye|den|si|sidir|dedir|deydi)?\b|\bwhere\b|"
-                     r"\bhangi (?:şehir|kent|ülke|bölge|ilçe|il\b|eyalet|kıta|ada|nehir|liman)|"
+        (Kind.PLACE, r"\bnere(?:de|ye|den|si|sidir|dedir|deydi|li\w*)?\b|\bwhere\b|"
+                     r"\bhangi (?:şehir|kent|ülke|bölge|ilçe|il\b|eyalet|kıta|ada|nehir|liman|stat|stadyum|"
+                     r"meydan|havalimanı|mahalle|semt|köy|cadde|sokak)|"
                      r"\b(?:what|which) (?:city|country|region|state|continent|island|river|town|port)"),
         (Kind.REASON, r"\bneden\b|\bniçin\b|\bniye\b|\bnicin\b|\bwhy\b|\bfor what reason"),
         (Kind.MANNER, r"\bnasıl\b|\bnasil\b|\bhow\b|\bne şekilde"),
@@ -133,9 +135,10 @@ class Query:
 
 QUESTION_WORDS = frozenset(
     "kaç kaçta kaçıncı ne neyi neye neyin neden nerede nereye nereden neresi nedir neydi neler neleri "
-    "kim kimi kime kimin kimler kimdir hangi hangisi hangileri nasıl niçin niye".split()
+    "kim kimi kime kimin kimler kimdir hangi hangisi hangileri nasıl niçin niye "
+    "kaça kaçar kaçtan kaçı kaçını nereli nerelidir neresidir nereyi neresini".split()
 )
-_PART_OF_QUESTION_WORD = frozenset({"zaman", "kadar", "tane", "adet"})
+PART_OF_QUESTION_WORD = frozenset({"zaman", "zamandan", "zamana", "zamandır", "kadar", "tane", "adet"})
 _ENGLISH_QUESTION = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b")
 
 
@@ -156,7 +159,7 @@ def wh_context(text: str, english: bool = False) -> tuple[tuple[str, ...], tuple
     if at is None:
         return (), ()
     before = next((t for t in reversed(tokens[:at]) if t not in STOPWORDS), "")
-    after = next((t for t in tokens[at + 1:] if t not in STOPWORDS and t not in _PART_OF_QUESTION_WORD), "")
+    after = next((t for t in tokens[at + 1:] if t not in STOPWORDS and t not in PART_OF_QUESTION_WORD), "")
     return tuple(w for w in (before,) if w), tuple(w for w in (after,) if w)
 
 
@@ -174,4 +177,4 @@ def _content_words(text: str) -> tuple[str, ...]:
     """Content words, less the second word of a question phrase ("ne zaman", "ne kadar")."""
     tokens = tokenize(text)
     return tuple(t for i, t in enumerate(tokens) if t not in STOPWORDS
-                 and not (t in _PART_OF_QUESTION_WORD and i and tokens[i - 1] in QUESTION_WORDS))
+                 and not (t in PART_OF_QUESTION_WORD and i and tokens[i - 1] in QUESTION_WORDS))

@@ -76,6 +76,34 @@ def test_follow_ups_are_rewritten(question, previous, expected):
     assert ask(question, previous, facts.get(previous, "")) == expected
 
 
+@pytest.mark.parametrize(("question", "previous", "fact", "expected"), [
+    # the last question asked for its subject ("kim", "hangi kurum" before the verb, "Who runs"): it stays in
+    ("Ne kadarlık destek verdi?", "Kuraklığa dayanıklı buğday araştırmasını hangi kurum finanse etti?", "TÜBİTAK",
+     "TÜBİTAK kuraklığa dayanıklı buğday araştırmasını ne kadarlık destek verdi?"),
+    ("On whose behalf?", "Who runs the Tyne and Wear Metro?", "DB Regio",
+     "On whose behalf DB Regio runs the Tyne and Wear Metro?"),
+    ("Ne zaman?", "Şirketi kim kurdu?", "Edison", "Şirketi Edison ne zaman kurdu?"),
+    ("Ne zamandan beri?", "IPCC'nin başkanı kim?", "Hoesung Lee", "IPCC'nin başkanı Hoesung Lee ne zamandan beri?"),
+    # ... but not an argument ("hangi şehre"), nor when the follow-up asks for the subject again
+    ("Ne zaman?", "Tesla hangi şehre taşındı?", "New York", "Tesla ne zaman taşındı?"),
+    ("Peki kim?", "Şirketi kim kurdu?", "Edison", "Şirketi kim kurdu?"),
+    # "kendisi" is a pronoun; "nereli" and "kaça" are question words
+    ("Kendisi nereli?", "Ödülü kim kazandı?", "Tesla", "Tesla nereli?"),
+    # after an amount, "bunun" is the topic before the question phrase, not the predicate after it
+    ("Bunun ne kadarı krediyle karşılanacak?", "Kepez-Lara tramvay projesi kaça mal olacak?", "6,2 milyar lira",
+     "Kepez-Lara tramvay projesi'nin ne kadarı krediyle karşılanacak?"),
+])
+def test_follow_ups_keep_the_subject_answered(question, previous, fact, expected):
+    assert ask(question, previous, fact) == expected
+
+
+def test_a_new_question_word_asks_about_the_words_it_adds():
+    rewritten = rewrite("Kaç seyirci önünde?", [Turn("Maç hangi statta oynandı?", "Gürçeşme Stadyumu")], similar,
+                        is_name)
+    assert rewritten.focus == ("seyirci", "önünde")
+    assert rewrite("Niye düştü?", [Turn("Kâr marjı yüzde kaça düştü?")], similar, is_name).focus == ()
+
+
 def test_an_impersonal_pronoun_is_not_the_person_answered():
     assert ask("How long did it take?", "Who led the drought-resistant wheat research?", "Ayşe Demir") == (
         "How long did drought-resistant wheat research take?")

@@ -10,6 +10,10 @@ from qa.query import Kind, QuestionError, asked_kind, clean_question, parse
 @pytest.mark.parametrize(("question", "kind"), [
     ("Yeni tramvay hattı kaç kilometre uzunluğunda olacak?", Kind.QUANTITY),
     ("Projenin maliyeti ne kadar?", Kind.QUANTITY),
+    ("Proje kaça mal olacak?", Kind.QUANTITY),  # inflected "kaç"
+    ("What share of voters did not vote?", Kind.QUANTITY),
+    ("Kendisi nereli?", Kind.PLACE),
+    ("Maç hangi statta oynandı?", Kind.PLACE),
     ("How many stations will the line have?", Kind.QUANTITY),
     ("Varşova'nın ilk borsası ne zaman kurulmuştur?", Kind.DATE),
     ("Tesla hangi yıl ölmüştür?", Kind.DATE),
