@@ -23,6 +23,7 @@ from index.store import IndexStoreError
 if TYPE_CHECKING:
     from index.store import LoadedIndex
 
+MAX_FILTER_IDS = 16_384  # a scope of at most as many vectors is a filter of the search itself
 MAX_TOPK = 16384  # Milvus's default quotaAndLimits.limits.topK; a search asking for more is refused
 BATCH_ROWS = 2000
 BM25_K1, BM25_B = 1.5, 0.75  # stated, not left to defaults: Milvus Lite defaults to k1 1.5, a server to 1.2
@@ -162,8 +163,9 @@ class MilvusVectors:
         self.client.flush(self.name)
         self.client.load_collection(self.name)
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` best rows for each query, best first: ``(sims (m, k) float32, ids (m, k) int64)``.
+    def search(self, queries: np.ndarray, k: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best rows for each query, best first: ``(sims (m, k) float32, ids (m, k) int64)``;
+        ``within`` (row ids) keeps the search to those rows, as a Milvus filter.
 
         As faiss pads, ids are -1 and sims -inf where fewer than ``k`` rows exist. ``k`` is clamped to
         :data:`MAX_TOPK` (Milvus refuses larger searches); columns beyond it are padding.
@@ -176,8 +178,12 @@ class MilvusVectors:
         if limit <= 0 or not len(queries):
             return sims, ids
         try:
+            # Milvus Lite has no filter templates: the ids go into the expression. A wider scope is searched
+            # unfiltered and the caller drops the rows outside it (an expression of 100,000 ids is no filter).
+            scoped = ({"filter": f"id in [{','.join(map(str, within.tolist()))}]"}
+                      if within is not None and len(within) <= MAX_FILTER_IDS else {})
             hits = self.client.search(self.name, data=queries.tolist(), limit=limit, anns_field="vector",
-                                      output_fields=["id"], search_params={"metric_type": "IP"})
+                                      output_fields=["id"], search_params={"metric_type": "IP"}, **scoped)
         except Exception as exc:
             raise IndexStoreError(f"the Milvus search in {self.name} at {_shown(self.uri)!r} failed: "
                                   f"{_reason(exc)}") from None

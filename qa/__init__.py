@@ -11,12 +11,12 @@ import threading
 from typing import TYPE_CHECKING
 
 from qa.errors import ArgumentError, QAError
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Scope
 
 if TYPE_CHECKING:
     from qa.engine import Engine, QuestionError
 
-__all__ = ["Answer", "ArgumentError", "Citation", "Engine", "QAError", "QuestionError", "answer",
+__all__ = ["Answer", "ArgumentError", "Citation", "Engine", "QAError", "QuestionError", "Scope", "answer",
            "default_engine"]
 
 _default: Engine | None = None
@@ -46,11 +46,13 @@ def default_engine() -> Engine:
 
 
 def answer(question: str, *, history: list[str] | None = None, k: int = 5,
-           engine: Engine | None = None) -> Answer:
+           engine: Engine | None = None, scope: Scope | dict | None = None) -> Answer:
     """Answer ``question`` from the default corpus (or ``engine``'s) with cited sentences.
 
     ``history`` holds earlier questions of a conversation, for follow-ups such
-    as "Peki uranyum?". Raises :class:`QuestionError` for an unusable question and
+    as "Peki uranyum?"; ``scope`` keeps the answer to some documents
+    (``{"folders": ["news/2025"], "since": "2025-01-01"}``, see :class:`Scope`).
+    Raises :class:`QuestionError` for an unusable question and
     :class:`QAError` for any other bad argument, before the default engine loads.
     """
     from qa.conversation import turns
@@ -63,4 +65,5 @@ def answer(question: str, *, history: list[str] | None = None, k: int = 5,
     clean_question(question)
     turns(history)
     check_k(k)
-    return (engine or default_engine()).answer(question, history=history, k=k)
+    Scope.of(scope)
+    return (engine or default_engine()).answer(question, history=history, k=k, scope=scope)

@@ -73,6 +73,22 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
     _model_options(parser)
 
 
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    scope = parser.add_argument_group("scope", "answer from some of the indexed documents only")
+    scope.add_argument("--doc", action="append", default=[], metavar="SOURCE",
+                       help="an indexed file, by path or file name (repeatable)")
+    scope.add_argument("--folder", action="append", default=[], metavar="DIR",
+                       help="only files under this folder (repeatable)")
+    scope.add_argument("--since", metavar="YYYY-MM-DD", default="", help="only articles dated on or after this day")
+    scope.add_argument("--until", metavar="YYYY-MM-DD", default="", help="only articles dated on or before this day")
+
+
+def _scope(args: argparse.Namespace):
+    from qa.types import Scope
+
+    return Scope.of({"sources": args.doc, "folders": args.folder, "since": args.since, "until": args.until})
+
+
 def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="URI",
                         help="keep the dense vectors in Milvus: milvus:///path/to/file.db (Milvus Lite, embedded) "
@@ -148,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print the retrieval scores and the reason behind the answer, as JSON")
     _corpus_options(ask)
     _store_option(ask)
+    _scope_options(ask)
 
     evaluate = commands.add_parser(
         "eval", help="run a golden file or a SQuAD-format benchmark and report metrics",
@@ -318,11 +335,12 @@ def _ask(args: argparse.Namespace) -> int:
     clean_question(args.question)  # a bad question, history or k fails before the model loads
     turns(history)
     check_k(args.k)
+    scope = _scope(args)
     engine = engine_from(args, fast=True)
     if args.explain:
-        print(json.dumps(engine.explain(args.question, history, args.k), ensure_ascii=False, indent=2))
+        print(json.dumps(engine.explain(args.question, history, args.k, scope), ensure_ascii=False, indent=2))
         return 0
-    result = engine.answer(args.question, history=history, k=args.k)
+    result = engine.answer(args.question, history=history, k=args.k, scope=scope)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -31,7 +31,7 @@ from qa.names import Vocabulary, vocabulary_terms
 from qa.query import MAX_QUESTION_CHARS, QAError, Query, QuestionError, check_k, clean_question, parse
 from qa.rank import MODELS, Models, load_models
 from qa.retrieve import Retriever, Signals, load_frequencies
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Scope
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
@@ -143,6 +143,7 @@ class Engine:
         self.table = SentenceTable.build([titles[s.source] if s.kind == "title" else s.text for s in sentences],
                                          [s.kind for s in sentences], self.retriever.previous, self.retriever.next)
         self._row = {s.id: i for i, s in enumerate(sentences)}
+        self._scopes: dict[Scope, np.ndarray] = {}
         self._names = frozenset(casefold_tr(n) for n in self.vocabulary.names)
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
@@ -243,9 +244,33 @@ class Engine:
         return replace(query, alternatives={w: tuple(a) for w, a in alternatives.items()},
                        alien=tuple(alien), vector=vector, word_vectors=word_vectors, wh_context=(before, after))
 
-    def rank(self, query: Query) -> Ranking:
-        """Candidate sentences ordered by the fitted model's probability of holding the answer."""
-        signals = self.retriever.signals(query)
+    def within(self, scope: Scope | dict | None) -> np.ndarray | None:
+        """The sentences a scope admits, as a mask (None: every sentence); :class:`ArgumentError` when it
+        admits no indexed document."""
+        scope = Scope.of(scope)
+        if scope is None:
+            return None
+        mask = self._scopes.get(scope)
+        if mask is None:
+            admitted = {d.source for d in self.index.documents if scope.admits(d.source, d.date)}
+            if not admitted:
+                dates = sorted(d.date for d in self.index.documents if d.date)
+                span = f", dated {dates[0]} to {dates[-1]}" if dates else ", none of them dated"
+                count = len(self.index.documents)
+                raise ArgumentError(f"no indexed document lies in the scope {scope} ({count} document"
+                                    f"{'s' if count != 1 else ''}{span}; `qa index info --json` lists their sources)")
+            mask = np.fromiter((s.source in admitted for s in self.index.sentences), dtype=bool,
+                               count=len(self.index.sentences))
+            with self._lock:
+                if len(self._scopes) >= 32:  # the last scopes asked are kept
+                    self._scopes.pop(next(iter(self._scopes)))
+                self._scopes[scope] = mask
+        return mask
+
+    def rank(self, query: Query, within: np.ndarray | None = None) -> Ranking:
+        """Candidate sentences ordered by the fitted model's probability of holding the answer; ``within``
+        (a mask from :meth:`within`) keeps them to some documents."""
+        signals = self.retriever.signals(query, allowed=within)
         features = sentence_features(query, signals, self.table)
         probabilities = self.models.sentence.probabilities(features)
         order = np.argsort(-probabilities, kind="stable")
@@ -268,18 +293,22 @@ class Engine:
         terms = frozenset().union(*(g.terms for g in ranking.signals.groups)) if ranking.signals.groups else frozenset()
         return best_span(self.models.span, query, terms, self.index.sentences[row].text, self.table.profiles[row])
 
-    def answer(self, question: object, history: list | None = None, k: int = 5) -> Answer:
+    def answer(self, question: object, history: list | None = None, k: int = 5,
+               scope: Scope | dict | None = None) -> Answer:
         """Answer ``question``; ``history`` holds the conversation's earlier turns, oldest first: questions,
         (question, answer) pairs or earlier :class:`Answer` s. A follow-up is answered as the standalone
-        question it stands for, given in ``Answer.rewritten``. Bad arguments raise :class:`QAError`."""
+        question it stands for, given in ``Answer.rewritten``. ``scope`` (a :class:`Scope` or a dict of its
+        fields) keeps the answer to some documents: by file, folder or date. Bad arguments raise
+        :class:`QAError`."""
         k = check_k(k)
         started = time.perf_counter()
         user = clean_question(question)
+        within = self.within(scope)
         asked = self._standalone(user, history)
         query = replace(self.analyse(asked.text), focus=asked.focus)
         rewritten = asked.text if asked.text != user else ""
         analysed = time.perf_counter()
-        ranking = self.rank(query)
+        ranking = self.rank(query, within)
         ranked = time.perf_counter()
         retrieved = [self.index.sentences[r].id for r in ranking.rows[:max(k, 1)]]
         if not len(ranking.rows) or ranking.answerable < self.models.threshold:
@@ -305,10 +334,11 @@ class Engine:
         return Citation(sentence.id, sentence.text, sentence.source, sentence.start, sentence.end, round(score, 4),
                         document.text_path or sentence.source)
 
-    def explain(self, question: object, history: list | None = None, k: int = 5) -> dict:
+    def explain(self, question: object, history: list | None = None, k: int = 5,
+                scope: Scope | dict | None = None) -> dict:
         """The answer with what led to it: the analysis and the features of the best ``k`` sentences."""
         k = check_k(k)
-        result = self.answer(question, history=history, k=k)
+        result = self.answer(question, history=history, k=k, scope=scope)
         query, ranking = result.query, result.ranking
         names = self.models.sentence.features
         return {

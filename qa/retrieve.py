@@ -23,6 +23,7 @@ from qa.query import Query
 
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
 ANN_CANDIDATES = 256  # as many from an approximate (HNSW) index: its search depth
+EXACT_WITHIN = 20_000  # a scope of at most as many vectors is scored exactly, not through HNSW
 DEPTH = 24  # sentences handed to the ranker
 SPARSE_FROM = 2000  # sentences from which coverage of the whole corpus is summed over the sparse matrix
 
@@ -134,23 +135,45 @@ class Retriever:
                 out += group.weight * (np.asarray(self._incidence[:, columns].sum(axis=1)).ravel() > 0)
         return out / total
 
-    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        """Best cosine over each sentence's embedded units."""
+    def dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+        """Best cosine over each sentence's embedded units (-1 outside ``allowed``)."""
         exact = isinstance(self.vectors, faiss.IndexFlat) or not isinstance(self.vectors, faiss.Index)
         k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES if exact else ANN_CANDIDATES)
-        sims, rows = self.vectors.search(vector.reshape(1, -1).astype(np.float32), k)
+        query = vector.reshape(1, -1).astype(np.float32)
+        if allowed is not None and isinstance(self.vectors, faiss.Index):
+            # the search itself skips other documents' vectors, so a narrow scope still gets k candidates
+            ids = np.flatnonzero(allowed[self.owners]).astype(np.int64)
+            if isinstance(self.vectors, faiss.IndexHNSW) and len(ids) <= EXACT_WITHIN:
+                # HNSW's graph walk misses the rows of a narrow filter: those few are scored exactly
+                sims = (self.vectors.reconstruct_batch(ids) @ query[0])[None, :]
+                rows = ids[None, :]
+            else:
+                selector = faiss.IDSelectorBatch(ids)
+                params = (faiss.SearchParametersHNSW(sel=selector, efSearch=self.vectors.hnsw.efSearch)
+                          if isinstance(self.vectors, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector))
+                sims, rows = self.vectors.search(query, k, params=params)
+        elif allowed is not None:  # Milvus: the same, as a filter of the search
+            sims, rows = self.vectors.search(query, k, within=np.flatnonzero(allowed[self.owners]))
+        else:
+            sims, rows = self.vectors.search(query, k)
         best = np.full(len(self.sentences), -1.0, dtype=np.float32)
         valid = rows[0] >= 0
         np.maximum.at(best, self.owners[rows[0][valid]], sims[0][valid])
-        return best
+        return best if allowed is None else np.where(allowed, best, -1.0).astype(np.float32)
 
-    def signals(self, query: Query, depth: int = DEPTH) -> Signals:
+    def signals(self, query: Query, depth: int = DEPTH, allowed: np.ndarray | None = None) -> Signals:
+        """The signals of every sentence, and the ``depth`` rows worth ranking; ``allowed`` (a mask over the
+        sentences) keeps a question to some documents: the others score as unrelated and are never ranked."""
         groups = self.term_groups(query)
         known = sorted({t for g in groups for t in g.terms if t in self.idf})
         bm25 = np.asarray(self.bm25.get_scores(known), dtype=np.float64) if known else np.zeros(len(self.sentences))
-        dense = self.dense_scores(query.vector)
+        dense = self.dense_scores(query.vector, allowed)
         coverage = self.corpus_coverage(groups)
         prescore = np.clip(dense, 0, 1) + coverage
+        if allowed is not None:
+            bm25, coverage = np.where(allowed, bm25, 0.0), np.where(allowed, coverage, 0.0)
+            prescore = np.where(allowed, prescore, -np.inf)
+            depth = min(depth, int(allowed.sum()))
         rows = _best(prescore, depth)
         context = self.coverage(groups, [self.context_sets[i] for i in rows])
         views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}

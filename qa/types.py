@@ -1,10 +1,14 @@
-"""The public result types: :class:`Answer` and :class:`Citation`."""
+"""The public types: :class:`Answer` and :class:`Citation` (results), :class:`Scope` (which documents)."""
 
 from __future__ import annotations
 
+import datetime
 import html
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
+
+from qa.errors import ArgumentError, describe
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,93 @@ class Answer:
             f"{render_answer(self.text, self.citations, self.abstained, self.reason, self.rewritten)}"
             f"{'<ol>' + items + '</ol>' if items else ''}{timing}</div>"
         )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The documents a question is asked of; each field narrows them, an empty field does not.
+
+    ``sources``: indexed files, by the path ``qa index info --json`` lists or by file name;
+    ``folders``: folders the files lie under; ``since``/``until``: the article's date (YYYY-MM-DD,
+    inclusive; an article without a date lies outside any date range).
+    """
+
+    sources: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("sources", "folders"):
+            value = getattr(self, name)
+            if isinstance(value, (str, Path)):
+                value = (value,)
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, Path)) and str(v) for v in value):
+                raise ArgumentError(f"scope {name} must be a list of paths, got {describe(value)}")
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise ArgumentError(f"scope {name} must be a date YYYY-MM-DD, got {describe(value)}")
+            if value:
+                try:
+                    datetime.date.fromisoformat(value)
+                except ValueError:
+                    raise ArgumentError(f"scope {name} must be a date YYYY-MM-DD, got {describe(value)}") from None
+            object.__setattr__(self, name, value)
+        if self.since and self.until and self.since > self.until:
+            raise ArgumentError(f"scope since {self.since} is after until {self.until}")
+
+    @classmethod
+    def of(cls, value: object) -> Scope | None:
+        """``value`` as a scope: a :class:`Scope`, a dict of its fields, or None (every document)."""
+        if value is None or isinstance(value, Scope):
+            return value if value is None or value.narrows else None
+        if isinstance(value, dict):
+            unknown = set(value) - {f.name for f in fields(cls)}
+            if unknown:
+                raise ArgumentError(f"scope has no field {describe(sorted(unknown)[0])}; "
+                                    f"use sources, folders, since, until")
+            scope = cls(**value)
+            return scope if scope.narrows else None
+        raise ArgumentError(f"scope must be a qa.Scope, a dict or None, got {describe(value)} "
+                            f"({type(value).__name__})")
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.sources or self.folders or self.since or self.until)
+
+    def admits(self, source: str, date: str) -> bool:
+        """Whether the document at ``source``, dated ``date`` ("" when undated), lies in the scope."""
+        if self.sources and not any(_same_file(source, s) for s in self.sources):
+            return False
+        if self.folders and not any(_under(source, f) for f in self.folders):
+            return False
+        if self.since and not (date and date >= self.since):
+            return False
+        return not (self.until and not (date and date <= self.until))
+
+    def __str__(self) -> str:
+        parts = [f"{f.name}={', '.join(v) if isinstance(v, tuple) else v}"
+                 for f in fields(self) if (v := getattr(self, f.name))]
+        return "; ".join(parts) or "every document"
+
+
+def _same_file(source: str, wanted: str) -> bool:
+    if source == wanted or Path(source).name == wanted:
+        return True
+    try:
+        return Path(source).resolve() == Path(wanted).resolve()
+    except OSError:
+        return False
+
+
+def _under(source: str, folder: str) -> bool:
+    try:
+        return Path(source).resolve().is_relative_to(Path(folder).resolve())
+    except OSError:
+        return False

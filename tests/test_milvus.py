@@ -49,6 +49,15 @@ def test_search_equals_exact_search(store, data):
     np.testing.assert_allclose(sims, np.take_along_axis(queries @ vectors.T, exact, axis=1), atol=1e-5)
 
 
+def test_search_within_rows_finds_the_best_of_them(store, data):
+    vectors, queries = data
+    within = np.arange(500, 540)
+    sims, ids = store.search(queries[:3], 10, within=within)
+    assert np.isfinite(sims).all()
+    exact = within[np.argsort(-(queries[:3] @ vectors[within].T), axis=1, kind="stable")[:, :10]]
+    assert (ids == exact).all()
+
+
 def test_fewer_rows_than_k_are_padded_like_faiss(store, data):
     sims, ids = store.search(data[1][:2], 1005)
     assert ids.shape == sims.shape == (2, 1005)
@@ -137,6 +146,8 @@ def test_engine_with_a_milvus_store_answers_as_without(local, tmp_path):
     np.testing.assert_allclose(engine.retriever.dense_scores(engine.analyse(QUESTION).vector),
                                local.retriever.dense_scores(local.analyse(QUESTION).vector), atol=1e-5)
     assert open_vectors(None, local.index) is local.index.vectors
+    scope = {"sources": [local.index.documents[0].source]}
+    assert engine.answer(QUESTION, scope=scope).citations[0].id == expected.citations[0].id
 
 
 def test_engine_rejects_a_bad_store_at_once(tmp_path):

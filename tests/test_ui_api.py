@@ -112,6 +112,32 @@ def test_the_chat_keeps_question_answer_pairs_for_follow_ups(tmp_path, monkeypat
         demo.article_store.close()
 
 
+@pytest.mark.slow
+def test_the_chat_scope_keeps_answers_to_the_documents_and_dates_chosen(tmp_path, monkeypatch):
+    from standin import stand_in_engine
+
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
+    engine = stand_in_engine(tmp_path / "corpus")
+    demo = ui.app.build_app(engine)
+    try:
+        fns = {getattr(f.fn, "__name__", ""): f.fn for f in demo.fns.values()}
+        seed = engine.index.documents[0]
+        dropdown = fns["document_choices"](None)
+        assert dropdown.choices == [(f"{seed.title} ({seed.date})", seed.source)]
+        kept = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [seed.source],
+                                   seed.date, ""))[-1]
+        assert "[1]" in kept[1][-1]["content"] and kept[4]
+        outside = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "2030-01-01", ""))[-1]
+        assert "no indexed document lies in the scope since=2030-01-01" in outside[1][-1]["content"]
+        assert outside[3].startswith("Hata:") and not outside[4]
+        bad = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "21.10.2025", ""))[-1]
+        assert "scope since must be a date YYYY-MM-DD, got &#x27;21.10.2025&#x27;" in bad[1][-1]["content"]
+    finally:
+        demo.article_store.close()
+
+
 def test_stream_prefixes_grow_and_never_cut_a_marker():
     text = "15 işbirliği anlaşması [1]\n\n" + " ".join(f"kelime{i}" for i in range(100)) + " [1]"
     prefixes = list(stream_prefixes(text, steps=20))
@@ -248,8 +274,19 @@ def test_only_chat_is_public(client):
     assert list(api["named_endpoints"]) == ["/chat"]
     assert not api["unnamed_endpoints"]
     params = api["named_endpoints"]["/chat"]["parameters"]
-    assert [p["parameter_name"] for p in params] == ["question", "history"]
-    assert params[1]["parameter_has_default"]  # history is optional
+    assert [p["parameter_name"] for p in params] == ["question", "history", "sources", "since", "until"]
+    assert all(p["parameter_has_default"] for p in params[1:])  # history and the scope are optional
+
+
+@pytest.mark.slow
+def test_chat_takes_a_scope(client):
+    from gradio_client.exceptions import AppError
+
+    text = client.predict("Kaç işbirliği anlaşması imzalandı?", None, ["kazakistan-azerbaycan-2025-10-21.txt"],
+                          "2025-10-01", "2025-10-31", api_name="/chat")
+    assert text.startswith("15 [1]")
+    with pytest.raises(AppError, match="no indexed document lies in the scope until=2024-12-31"):
+        client.predict("Kaç işbirliği anlaşması imzalandı?", None, None, None, "2024-12-31", api_name="/chat")
 
 
 @pytest.mark.slow

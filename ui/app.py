@@ -18,6 +18,7 @@ import html
 import logging
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
@@ -205,7 +206,18 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
 
     # -- events ---------------------------------------------------------------------------
 
-    def respond(message, chat, asked, key):
+    def choices_for(key: str | None) -> list[tuple[str, str]]:
+        """The scope's document list: the active corpus's documents, by title (none chosen: all of them)."""
+        current, _, _ = active(key)
+        documents = current.index.documents if current else []
+        return [(f"{d.title or Path(d.source).name}" + (f" ({d.date})" if d.date else ""), d.source)
+                for d in documents]
+
+    def document_choices(key: str | None) -> gr.Dropdown:
+        choices = choices_for(key)
+        return gr.Dropdown(choices=choices, value=[], multiselect=True, interactive=len(choices) > 1)
+
+    def respond(message, chat, asked, key, sources=None, since="", until=""):
         """Stream one answer: yields (textbox, chat, source panel, status, the (question, answer) turns)."""
         chat = list(chat or [])
         asked = list(asked or [])
@@ -216,7 +228,9 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
         answer = None
         if error is None:
             try:
-                answer = current.answer(question, history=asked[-HISTORY_TURNS:])
+                scope = {"sources": list(sources or []), "since": (since or "").strip(),
+                         "until": (until or "").strip()}
+                answer = current.answer(question, history=asked[-HISTORY_TURNS:], scope=scope)
             except USER_ERRORS as exc:
                 error = _engine_error(exc)
             except Exception:  # never a traceback in the page
@@ -285,17 +299,20 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
                 f"**Yüklendi:** {markdown_text(article.name)} ({count} cümle). "
                 "Sorular artık bu makaleye gidiyor.", None, examples_for(article))
 
-    def chat_api(question: str, history: list[str] | None = None) -> str:
-        """Answer a question about the default article.
+    def chat_api(question: str, history: list[str] | None = None, sources: list[str] | None = None,
+                 since: str | None = None, until: str | None = None) -> str:
+        """Answer a question about the default corpus.
 
         Returns the answer text with [n] citation markers. ``history`` lists the
-        earlier questions of the conversation (for follow-ups such as "Peki uranyum?").
+        earlier questions of the conversation (for follow-ups such as "Peki uranyum?");
+        ``sources``, ``since`` and ``until`` (YYYY-MM-DD) keep the answer to some documents.
         """
         clean, error = check_question(question)
         if error is not None:
             raise gr.Error(error, title="Hata", print_exception=False)
         try:
-            return engine.answer(clean, history=_history_questions(history)).text
+            scope = {"sources": list(sources or []), "since": since or "", "until": until or ""}
+            return engine.answer(clean, history=_history_questions(history), scope=scope).text
         except USER_ERRORS as exc:
             raise gr.Error(_engine_error(exc), title="Hata", print_exception=False) from None
         except Exception:
@@ -304,7 +321,8 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
                            title="Hata", print_exception=False) from None
 
     # Real types (not `from __future__` strings) so that view_api shows them.
-    chat_api.__annotations__ = {"question": str, "history": list[str] | None, "return": str}
+    chat_api.__annotations__ = {"question": str, "history": list[str] | None, "sources": list[str] | None,
+                                "since": str | None, "until": str | None, "return": str}
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -341,8 +359,17 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
                     file_types=[".txt", ".md"], type="filepath", elem_id="upload", height=120)
                 upload_status = gr.Markdown("", elem_id="upload-status")
                 back = gr.Button("Varsayılan makaleye dön", elem_id="default-article", size="sm")
+                with gr.Accordion("Kapsam: belgeler ve tarih aralığı", open=False, elem_id="scope"):
+                    scope_docs = gr.Dropdown(choices=choices_for(None), value=[], multiselect=True,
+                                             interactive=len(choices_for(None)) > 1,
+                                             label="Belgeler (boş: hepsi)", elem_id="scope-docs")
+                    with gr.Row():
+                        scope_since = gr.Textbox(label="Başlangıç (YYYY-AA-GG)", elem_id="scope-since",
+                                                 placeholder="2025-01-01", max_lines=1)
+                        scope_until = gr.Textbox(label="Bitiş (YYYY-AA-GG)", elem_id="scope-until",
+                                                 placeholder="2025-12-31", max_lines=1)
 
-        chat_io = {"inputs": [message, chatbot, asked, article_key],
+        chat_io = {"inputs": [message, chatbot, asked, article_key, scope_docs, scope_since, scope_until],
                    "outputs": [message, chatbot, source, status, asked],
                    "api_visibility": "private", "show_progress": "hidden",
                    "concurrency_id": "chat-ui", "concurrency_limit": CONCURRENCY}
@@ -355,11 +382,13 @@ def build_app(engine: Engine | None = None) -> gr.Blocks:
         chatbot.clear(clear_chat, **clear_io)
         back.click(use_default, None,
                    [article_key, chatbot, asked, source, info, status, upload_status, examples.dataset],
-                   api_visibility="private", queue=False)
+                   api_visibility="private", queue=False
+                   ).then(document_choices, [article_key], [scope_docs], api_visibility="private", queue=False)
         upload.upload(upload_article, [upload],
                       [article_key, chatbot, asked, source, info, status, upload_status, upload, examples.dataset],
                       api_visibility="private", show_progress="full", concurrency_id="upload",
-                      concurrency_limit=2)
+                      concurrency_limit=2
+                      ).then(document_choices, [article_key], [scope_docs], api_visibility="private", queue=False)
         source.change(None, None, None, js=SCROLL_TO_FIRST_CITATION)  # client-side only
         gr.api(chat_api, api_name="chat", concurrency_id="chat-api", concurrency_limit=CONCURRENCY)
 
