@@ -59,6 +59,7 @@ ENGLISH_STOPWORDS = frozenset(
     list give explain summarise summarize briefly please kind sort type event
     material materials commodity commodities substance substances raw item items thing things piece publication
     birkaç birkaçı birkaçını sayın sayınız sıralayın sıralar mısınız listeleyin
+    roughly approximately exactly precisely around yaklaşık
     """.split()
 )
 # Turkish casefolding turns a capital English "I" into "ı" ("In" -> "ın"): keep

@@ -193,9 +193,12 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
             return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last))
         if not _has_topic(words):
             text = _with_topic(bare, words, last, is_name)
-            # "Kaç seyirci önünde?" after "Maç hangi statta oynandı?": as in an ellipsis, the words the
-            # follow-up adds are what it asks about
-            return Rewrite(text, tuple(w.key for w in content if _stem(w.key) not in said)) if text else None
+            # "Kaç seyirci önünde?" after "Maç hangi statta oynandı?": what is counted stands beside the
+            # number in the answer ("32 bin 500 seyirci"). Not "hangi süre" (a type the answer need not
+            # name), nor an English noun (it reaches the Turkish text only through its translations).
+            counted = [w for w in content if phrase and not _asks_in_english(bare) and phrase.core_end <= w.start
+                       < phrase.end and casefold_tr(bare[phrase.start:phrase.core_end]).startswith("kaç")]
+            return Rewrite(text, tuple(w.key for w in counted if _stem(w.key) not in said)) if text else None
         return None
     if cue or len(content) <= 2:
         if not content:
@@ -373,9 +376,15 @@ def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[st
     if pronoun is not None:
         suffix = _suffix(pronoun.surface, referent)
         text = bare[:pronoun.start] + referent + suffix + bare[pronoun.end:]
+    elif phrase is not None and _PARTITIVE.fullmatch(casefold_tr(bare[phrase.start:phrase.core_end])):
+        # "Ne kadarı yağmur ormanı?": the part asked of is possessed, so the whole stands in the genitive
+        text = _prepend(referent + _suffix("onun", referent), bare)
     else:
         text = _prepend(referent, bare)
     return text.rstrip(" ?") + "?"
+
+
+_PARTITIVE = re.compile(r"ne kadarı|(?:yüzde )?kaçı")
 
 
 def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool], dropped: bool = False) -> str:

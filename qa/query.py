@@ -50,7 +50,11 @@ _KIND_PATTERNS: tuple[tuple[Kind, re.Pattern], ...] = tuple(
                         r"\bhow (?:many|much|long|far|old|large|big|tall|high|often)|"
                         r"\bwhat (?:percentage|percent|number|amount|proportion|fraction|share|ratio)"),
         (Kind.PERSON, r"\bkim(?:dir|di|ler\w*|in|e|i|le|inle)?\b|\bwho(?:m|se)?\b|"
-                      r"\bhangi (?:kişi|oyuncu|yazar|lider|bilim insanı|başkan|bakan)"),
+                      r"\bhangi (?:kişi|oyuncu|futbolcu|sporcu|yazar|şair|sanatçı|besteci|ressam|yönetmen|lider|"
+                      r"bilim insanı|bilim adamı|hekim|doktor|filozof|kral|kraliçe|imparator|komutan|başkan|bakan)|"
+                      r"\b(?:which|what) (?:person|man|woman|player|author|writer|poet|artist|composer|painter|"
+                      r"director|leader|scientist|physician|doctor|philosopher|king|queen|emperor|commander|"
+                      r"president|minister)\b"),
         (Kind.PLACE, r"\bnere(?:de|ye|den|si|sidir|dedir|deydi|li\w*)?\b|\bwhere\b|"
                      r"\bhangi (?:şehir|kent|ülke|bölge|ilçe|il\b|eyalet|kıta|ada|nehir|liman|stat|stadyum|"
                      r"meydan|havalimanı|mahalle|semt|köy|cadde|sokak)|"

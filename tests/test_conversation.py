@@ -92,15 +92,20 @@ def test_follow_ups_are_rewritten(question, previous, expected):
     # after an amount, "bunun" is the topic before the question phrase, not the predicate after it
     ("Bunun ne kadarı krediyle karşılanacak?", "Kepez-Lara tramvay projesi kaça mal olacak?", "6,2 milyar lira",
      "Kepez-Lara tramvay projesi'nin ne kadarı krediyle karşılanacak?"),
+    # a dropped possessor of "ne kadarı/kaçı" stands in the genitive
+    ("Ne kadarı yağmur ormanı?", "Amazon havzası kaç kilometrekare?", "7.000.000 kilometre kare",
+     "Amazon havzası'nın ne kadarı yağmur ormanı?"),
 ])
 def test_follow_ups_keep_the_subject_answered(question, previous, fact, expected):
     assert ask(question, previous, fact) == expected
 
 
-def test_a_new_question_word_asks_about_the_words_it_adds():
+def test_a_new_question_word_asks_about_what_it_counts():
     rewritten = rewrite("Kaç seyirci önünde?", [Turn("Maç hangi statta oynandı?", "Gürçeşme Stadyumu")], similar,
                         is_name)
-    assert rewritten.focus == ("seyirci", "önünde")
+    assert rewritten.focus == ("seyirci",)
+    assert rewrite("Bunlar hangi süre zarfında yapıldı?", [Turn("Kaç ziyaret gerçekleşti?", "10'dan fazla")],
+                   similar, is_name).focus == ()  # "hangi süre" names a type, not a word of the answer
     assert rewrite("Niye düştü?", [Turn("Kâr marjı yüzde kaça düştü?")], similar, is_name).focus == ()
 
 

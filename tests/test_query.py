@@ -14,6 +14,8 @@ from qa.query import Kind, QuestionError, asked_kind, clean_question, parse
     ("What share of voters did not vote?", Kind.QUANTITY),
     ("Kendisi nereli?", Kind.PLACE),
     ("Maç hangi statta oynandı?", Kind.PLACE),
+    ("Which physician pioneered the method?", Kind.PERSON),
+    ("Hangi futbolcu gol attı?", Kind.PERSON),
     ("How many stations will the line have?", Kind.QUANTITY),
     ("Varşova'nın ilk borsası ne zaman kurulmuştur?", Kind.DATE),
     ("Tesla hangi yıl ölmüştür?", Kind.DATE),
