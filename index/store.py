@@ -817,7 +817,7 @@ def _check_sentences(records: dict, documents: list[Document], where: str, hint:
         if not (_whole(start) and _whole(end) and 0 <= start <= end <= size):
             raise _rebuild(f"{where} is corrupt: sentences[{i}] spans {_describe(start)}..{_describe(end)}, "
                            f"outside the {size} characters of {_show(sentence.source)}", hint)
-        if record != asdict(sentence):
+        if record != vars(sentence):  # its fields are flat: asdict's deep copy costs seconds on an archive
             raise _rebuild(f"{where}: sentences[{i}] ({_describe(record.get('id'))}) does not match "
                            f"{_show(sentence.source)} (built by another version, or edited)", hint, StaleIndexError)
     return sentences

@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,8 +35,7 @@ NUMBER_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: an archive's load makes hundreds of thousands of them
     text: str  # as written
     start: int  # offset in the sentence
     end: int
@@ -64,12 +64,19 @@ class Profile:
         return found
 
 
+@lru_cache(maxsize=1 << 18)
+def _folded(raw: str) -> tuple[str, str]:
+    """(folded, stem) of a word as written: a corpus repeats its words, each is folded once."""
+    folded = strip_suffix(casefold_tr(raw))
+    return folded, stem(folded)
+
+
 def tokens(text: str) -> tuple[Token, ...]:
     out = []
     for n, match in enumerate(TOKEN.finditer(text)):
         raw = match.group()
-        folded = strip_suffix(casefold_tr(raw))
-        out.append(Token(raw, match.start(), match.end(), folded, stem(folded),
+        folded, stemmed = _folded(raw)
+        out.append(Token(raw, match.start(), match.end(), folded, stemmed,
                          capital=n > 0 and raw[0].isupper(), number=raw[0].isdigit() or folded in NUMBER_WORDS,
                          stop=folded in STOPWORDS))
     return tuple(out)

@@ -62,9 +62,11 @@ class Retriever:
         self.owners = owners
         by_source = {d.source: d for d in documents}
         texts = [by_source[s.source].title if s.kind == "title" else s.text for s in sentences]
-        self.terms = [analyze(t) for t in texts]
+        tokens = [content_tokens(t) for t in texts]  # each text read once: terms, prefixes and words below
+        self.terms = [[stem(t) for t in ws] for ws in tokens]  # = analyze(text)
         self.term_sets = [frozenset(t) for t in self.terms]
-        self.context_sets = [frozenset(analyze(f"{by_source[s.source].title}\n{s.section}")) for s in sentences]
+        contexts: dict[str, frozenset[str]] = {}  # a document's sentences share its title and few sections
+        self.context_sets = [_context(contexts, f"{by_source[s.source].title}\n{s.section}") for s in sentences]
         self.bm25 = bm25s.BM25()
         self.bm25.index([t or ["\u2205"] for t in self.terms], show_progress=False)
         doc_freq: dict[str, int] = {}
@@ -85,7 +87,6 @@ class Retriever:
             if len(term) >= 4:
                 self._by_prefix.setdefault(term[:4], []).append(term)
         self.previous, self.next = _neighbours(sentences)
-        tokens = [content_tokens(t) for t in texts]
         self.prefix_sets = {n: [frozenset(_prefix(w, n) for w in ws) for ws in tokens] for n in PREFIXES}
         # Each sentence's words as rows of the corpus word vectors: soft matching of paraphrases.
         position = {w: i for i, w in enumerate(words or ())}
@@ -217,6 +218,14 @@ class Retriever:
 PREFIXES = (4, 5)
 
 
+def _context(seen: dict[str, frozenset[str]], text: str) -> frozenset[str]:
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = frozenset(analyze(text))
+    return found
+
+
+@lru_cache(maxsize=1 << 18)
 def _prefix(word: str, n: int) -> str:
     return word if word[0].isdigit() else fold_ascii(word[:n])
 
