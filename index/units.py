@@ -53,7 +53,7 @@ def embedding_units(documents: list[Document]) -> tuple[list[str], list[int]]:
         previous = None
         for sentence in doc.sentences:
             base = doc.title if sentence.kind == "title" else sentence.text
-            units = sentence_windows(base)
+            units = sentence_windows(base, WINDOW_WORDS, WINDOW_STRIDE)  # read now: bench/units.py varies them
             if leans_on_previous(sentence, previous):
                 units.append(f"{previous.text} {sentence.text}")
             for unit in units:
