@@ -90,52 +90,55 @@ def test_a_follow_up_shows_the_question_it_answered():
     assert render_answer(ABSTAIN, [], abstained=True, rewritten="Soru?").startswith('<div class="rewritten">')
 
 
-@pytest.mark.slow
-def test_the_chat_keeps_question_answer_pairs_for_follow_ups(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def stand_in_app(tmp_path_factory):
+    """The chat's Blocks over the seed with the stand-in encoder, its event functions by name."""
     from standin import stand_in_engine
 
     import ui.app
 
-    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
-    demo = ui.app.build_app(stand_in_engine(tmp_path / "corpus"))
-    try:
-        respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
-        first = list(respond("Tokayev petrol hakkında ne dedi?", [], [], None))[-1]
-        chat, asked = first[1], first[4]
-        assert len(asked) == 1 and asked[0][0] == "Tokayev petrol hakkında ne dedi?" and "[1]" in asked[0][1]
-        assert "rewritten" not in chat[-1]["content"]
-        follow = list(respond("Peki ne zaman?", chat, asked, None))[-1]
-        assert [q for q, _ in follow[4]] == ["Tokayev petrol hakkında ne dedi?", "Peki ne zaman?"]
-        assert "Yanıtlanan soru: Tokayev petrol hakkında ne zaman" in follow[1][-1]["content"]
-        assert demo.delete_cache == ui.app.DELETE_CACHE  # uploaded files do not pile up
-    finally:
-        demo.article_store.close()
-
-
-@pytest.mark.slow
-def test_the_chat_scope_keeps_answers_to_the_documents_and_dates_chosen(tmp_path, monkeypatch):
-    from standin import stand_in_engine
-
-    import ui.app
-
-    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
-    engine = stand_in_engine(tmp_path / "corpus")
+    engine = stand_in_engine(tmp_path_factory.mktemp("stand-in") / "corpus")
     demo = ui.app.build_app(engine)
     try:
-        fns = {getattr(f.fn, "__name__", ""): f.fn for f in demo.fns.values()}
-        seed = engine.index.documents[0]
-        dropdown = fns["document_choices"](None)
-        assert dropdown.choices == [(f"{seed.title} ({seed.date})", seed.source)]
-        kept = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [seed.source],
-                                   seed.date, ""))[-1]
-        assert "[1]" in kept[1][-1]["content"] and kept[4]
-        outside = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "2030-01-01", ""))[-1]
-        assert "no indexed document lies in the scope since=2030-01-01" in outside[1][-1]["content"]
-        assert outside[3].startswith("Hata:") and not outside[4]
-        bad = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "21.10.2025", ""))[-1]
-        assert "scope since must be a date YYYY-MM-DD, got &#x27;21.10.2025&#x27;" in bad[1][-1]["content"]
+        yield demo, engine, {getattr(f.fn, "__name__", ""): f.fn for f in demo.fns.values()}
     finally:
         demo.article_store.close()
+
+
+@pytest.mark.slow
+def test_the_chat_keeps_question_answer_pairs_for_follow_ups(stand_in_app, monkeypatch):
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
+    demo, _, fns = stand_in_app
+    respond = fns["respond"]
+    first = list(respond("Tokayev petrol hakkında ne dedi?", [], [], None))[-1]
+    chat, asked = first[1], first[4]
+    assert len(asked) == 1 and asked[0][0] == "Tokayev petrol hakkında ne dedi?" and "[1]" in asked[0][1]
+    assert "rewritten" not in chat[-1]["content"]
+    follow = list(respond("Peki ne zaman?", chat, asked, None))[-1]
+    assert [q for q, _ in follow[4]] == ["Tokayev petrol hakkında ne dedi?", "Peki ne zaman?"]
+    assert "Yanıtlanan soru: Tokayev petrol hakkında ne zaman" in follow[1][-1]["content"]
+    assert demo.delete_cache == ui.app.DELETE_CACHE  # uploaded files do not pile up
+
+
+@pytest.mark.slow
+def test_the_chat_scope_keeps_answers_to_the_documents_and_dates_chosen(stand_in_app, monkeypatch):
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "STREAM_DELAY", 0.0)
+    _, engine, fns = stand_in_app
+    seed = engine.index.documents[0]
+    dropdown = fns["document_choices"](None)
+    assert dropdown.choices == [(f"{seed.title} ({seed.date})", seed.source)]
+    kept = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [seed.source],
+                               seed.date, ""))[-1]
+    assert "[1]" in kept[1][-1]["content"] and kept[4]
+    outside = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "2030-01-01", ""))[-1]
+    assert "no indexed document lies in the scope since=2030-01-01" in outside[1][-1]["content"]
+    assert outside[3].startswith("Hata:") and not outside[4]
+    bad = list(fns["respond"]("Kaç işbirliği anlaşması imzalandı?", [], [], None, [], "21.10.2025", ""))[-1]
+    assert "scope since must be a date YYYY-MM-DD, got &#x27;21.10.2025&#x27;" in bad[1][-1]["content"]
 
 
 def test_stream_prefixes_grow_and_never_cut_a_marker():
