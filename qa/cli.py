@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a parallel file with the same question ids (e.g. English): adds en_cite@1")
     squad.add_argument("--corpus-mode", action="store_true",
                        help="also ask every question of one index over all the articles: corpus_cite@1")
+    squad.add_argument("--mix-with", action="append", metavar="PATH",
+                       help="with --corpus-mode: index these files or folders beside the articles, an archive "
+                            "to find them in (repeatable)")
     squad.add_argument("--swap", action="store_true",
                        help="also ask article i's questions of article i+1: swap_abstained")
     squad.add_argument("--articles", metavar="SPEC", help="articles to run, by index into data[]: 0-3 or 0,5,7")
@@ -361,13 +364,15 @@ def _eval(args: argparse.Namespace) -> int:
     parser = args.eval_parser
     golden_only = ("baseline", "save_baseline", "report", "corpus", "index", "model", "query_prompt", "passage_prompt",
                    "store")
-    squad_only = ("questions_from", "corpus_mode", "swap", "articles", "out", "quiet")
+    squad_only = ("questions_from", "corpus_mode", "mix_with", "swap", "articles", "out", "quiet")
     if (args.golden is None) == (args.squad is None):
         parser.error("give either a golden file or --squad FILE.json (exactly one)")
     if args.squad:
         mixed = [name for name in golden_only if getattr(args, name)]
         if mixed:
             parser.error(f"--{mixed[0].replace('_', '-')} applies to golden files, not to --squad")
+        if args.mix_with and not args.corpus_mode:
+            parser.error("--mix-with applies to --corpus-mode")
         from qa.squad import run_cli as run_squad
 
         return run_squad(args)

@@ -609,6 +609,7 @@ def evaluate_squad(
     questions_from: str | Path | None = None,
     swap: bool = False,
     corpus_mode: bool = False,
+    mix_with: Iterable[str | Path] = (),
     articles: str | Iterable[int] | None = None,
     progress: bool = True,
     workdir: str | Path | None = None,
@@ -619,7 +620,8 @@ def evaluate_squad(
 
     ``questions_from`` (a parallel file, same ids) adds ``en_cite@1``; ``swap`` asks
     article i's questions of article i+1 (``swap_abstained``); ``corpus_mode`` asks
-    every question of one index over all selected articles (``corpus_cite@1``); with
+    every question of one index over all selected articles (``corpus_cite@1``), with the files and
+    folders of ``mix_with`` indexed beside them (an archive to find the articles in); with
     one article selected there is nothing to swap with and ``swap_abstained`` is None.
     ``articles`` is a spec like ``"0-3"`` or indices. Files and indexes go to
     ``workdir`` (default: a temporary folder, removed afterwards). ``encoder`` is an
@@ -629,6 +631,10 @@ def evaluate_squad(
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
+    mix_with = [Path(p) for p in mix_with]
+    for extra in mix_with:
+        if not extra.exists():
+            raise SquadError(f"--mix-with {extra} does not exist; name files or folders of articles")
     everything = load_squad(path)
     selected = [everything[i] for i in parse_articles(articles, len(everything))]
     english = english_questions(questions_from, selected) if questions_from else None
@@ -641,7 +647,7 @@ def evaluate_squad(
         engines = _Engines(engine_factory or default_engine, encoder, root / "index")
         records = _alone(selected, files, engines, english, swap, bar)
         if corpus_mode:
-            _corpus(selected, files, records, engines.make(files, "corpus"), bar)
+            _corpus(selected, files, records, engines.make([*files, *mix_with], "corpus"), bar)
     return SquadReport(str(path), summarize(records), records, [a.index for a in selected],
                        questions_from=str(questions_from or ""), seconds=time.perf_counter() - started)
 
@@ -720,7 +726,7 @@ def run_cli(args: Any) -> int:
     """``qa eval --squad``: 0 when every threshold holds, 1 when one misses."""
     thresholds = parse_thresholds(getattr(args, "threshold", None) or [])
     report = evaluate_squad(args.squad, questions_from=args.questions_from, swap=args.swap,
-                            corpus_mode=args.corpus_mode, articles=args.articles,
+                            corpus_mode=args.corpus_mode, mix_with=args.mix_with or (), articles=args.articles,
                             progress=not getattr(args, "quiet", False))
     report.with_thresholds(thresholds)
     if args.json:

@@ -371,6 +371,22 @@ def test_corpus_mode_citing_another_article_misses(squad_file, engines, tmp_path
     assert report.records[-1].corpus.cited_file.startswith("000-")
 
 
+def test_an_archive_mixed_in_is_indexed_with_the_articles_and_citing_it_misses(squad_file, engines, tmp_path,
+                                                                              monkeypatch):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "arsiv.txt").write_text("Arşive göre şehir 1923'te başkent oldu.\n", encoding="utf-8")
+    monkeypatch.setitem(ORACLE, "Ankara ne zaman başkent oldu?", ("1923'te", "Arşive göre şehir 1923'te başkent oldu."))
+    report = evaluate_squad(squad_file, corpus_mode=True, mix_with=[archive], progress=False)
+    corpus = engines[-1]
+    assert corpus.index_dir.name == "corpus" and str((archive / "arsiv.txt").resolve()) in corpus.texts
+    record = next(r for r in report.records if r.question == "Ankara ne zaman başkent oldu?")
+    assert record.main.abstained  # the article alone does not hold the archive's sentence
+    assert record.corpus.cited_file == "arsiv.txt" and not record.corpus.hit
+    with pytest.raises(qa.squad.SquadError, match=r"--mix-with .*nowhere does not exist"):
+        evaluate_squad(squad_file, corpus_mode=True, mix_with=[tmp_path / "nowhere"], progress=False)
+
+
 def test_evaluate_squad_subset_without_other_passes(squad_file, engines):
     report = evaluate_squad(squad_file, articles="1", swap=True, progress=False)
     assert report.articles == [1] and [r.id for r in report.records] == ["q4"]
@@ -418,6 +434,7 @@ def test_cli_squad_errors(squad_file, tmp_path, capsys, monkeypatch):
     ([], "exactly one"),
     (["golden.jsonl", "--squad", "x.json"], "exactly one"),
     (["golden.jsonl", "--swap"], "--swap applies to --squad only"),
+    (["--squad", "x.json", "--mix-with", "a/"], "--mix-with applies to --corpus-mode"),
     (["--squad", "x.json", "--baseline", "b.json"], "--baseline applies to golden files"),
 ])
 def test_cli_needs_exactly_one_of_golden_and_squad(argv, message, capsys):
