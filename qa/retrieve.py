@@ -22,7 +22,7 @@ from index.documents import Document, Sentence
 from qa.query import Query
 
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
-ANN_CANDIDATES = 256  # as many from an approximate (HNSW) index: its search depth
+ANN_CANDIDATES = 1024  # as many from an approximate (HNSW) index: its search depth (index.store)
 EXACT_WITHIN = 20_000  # a scope of at most as many vectors is scored exactly, not through HNSW
 DEPTH = 24  # sentences handed to the ranker
 SPARSE_FROM = 2000  # sentences from which coverage of the whole corpus is summed over the sparse matrix
