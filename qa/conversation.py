@@ -406,12 +406,12 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
             return fact
         named_thing = fact and kind is not Kind.QUANTITY and _names(last.question, is_name)
         return named_thing or _topic(last.question, is_name)
-    if dropped and _answered_subject(last, False):  # "Ne kadarlık destek verdi?" after "Hangi kurum finanse etti?"
-        phrase = _question_phrase(last.question, False)
-        said = last.question[:phrase.start].strip()
+    answered = _answered_subject(last, False) if dropped else ""
+    if answered:  # "Ne kadarlık destek verdi?" after "Hangi kurum finanse etti?": TÜBİTAK and its object
+        said = last.question[:_question_phrase(last.question, False).start].strip()
         if said and not is_name(said.split()[0]):
             said = said[:1].lower() + said[1:]
-        return f"{_answered_subject(last, False)} {said}".strip()
+        return f"{answered} {said}".strip()
     subject = _subject(last.question, is_name) if dropped else ""
     if subject:
         return subject

@@ -22,7 +22,6 @@ from index.documents import Document, Sentence
 from qa.query import Query
 
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
-ANN_CANDIDATES = 1024  # as many from an approximate (HNSW) index: its search depth (index.store)
 EXACT_WITHIN = 20_000  # a scope of at most as many vectors is scored exactly, not through HNSW
 DEPTH = 24  # sentences handed to the ranker
 SPARSE_FROM = 2000  # sentences from which coverage of the whole corpus is summed over the sparse matrix
@@ -65,8 +64,9 @@ class Retriever:
         tokens = [content_tokens(t) for t in texts]  # each text read once: terms, prefixes and words below
         self.terms = [[stem(t) for t in ws] for ws in tokens]  # = analyze(text)
         self.term_sets = [frozenset(t) for t in self.terms]
-        contexts: dict[str, frozenset[str]] = {}  # a document's sentences share its title and few sections
-        self.context_sets = [_context(contexts, f"{by_source[s.source].title}\n{s.section}") for s in sentences]
+        contexts = [f"{by_source[s.source].title}\n{s.section}" for s in sentences]
+        analysed = {c: frozenset(analyze(c)) for c in set(contexts)}  # a document's sentences share a few
+        self.context_sets = [analysed[c] for c in contexts]
         self.bm25 = bm25s.BM25()
         self.bm25.index([t or ["\u2205"] for t in self.terms], show_progress=False)
         doc_freq: dict[str, int] = {}
@@ -139,7 +139,8 @@ class Retriever:
     def dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
         """Best cosine over each sentence's embedded units (-1 outside ``allowed``)."""
         exact = isinstance(self.vectors, faiss.IndexFlat) or not isinstance(self.vectors, faiss.Index)
-        k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES if exact else ANN_CANDIDATES)
+        # an HNSW index gives as many candidates as its search depth (index.store.HNSW_SEARCH_DEPTH)
+        k = min(self.vectors.ntotal, MAX_DENSE_CANDIDATES if exact else self.vectors.hnsw.efSearch)
         query = vector.reshape(1, -1).astype(np.float32)
         if allowed is not None and isinstance(self.vectors, faiss.Index):
             # the search itself skips other documents' vectors, so a narrow scope still gets k candidates
@@ -216,13 +217,6 @@ class Retriever:
 
 
 PREFIXES = (4, 5)
-
-
-def _context(seen: dict[str, frozenset[str]], text: str) -> frozenset[str]:
-    found = seen.get(text)
-    if found is None:
-        found = seen[text] = frozenset(analyze(text))
-    return found
 
 
 @lru_cache(maxsize=1 << 18)
