@@ -190,7 +190,7 @@ def rewrite(question: str, history: Sequence[Turn], similar: Similarity,
         said = {_stem(w.key) for w in _words(last.question) if w.content}
         pronoun = any(w.key in _PRONOUNS for w in words)
         if not pronoun and (not outside or all(_stem(w.key) in said for w in outside)):
-            return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last))
+            return Rewrite(_new_question_word(bare[:phrase.end] if phrase and outside else bare, last, is_name))
         if not _has_topic(words):
             text = _with_topic(bare, words, last, is_name)
             # "Kaç seyirci önünde?" after "Maç hangi statta oynandı?": what is counted stands beside the
@@ -259,7 +259,7 @@ def _fill_slot(new: list[_Word], words: list[_Word], previous: str, similar: Sim
     return _prepend(" ".join(extra), text) if extra else text
 
 
-def _new_question_word(bare: str, last: Turn) -> str:
+def _new_question_word(bare: str, last: Turn, is_name: Callable[[str], bool]) -> str:
     """The last question asking what ``bare`` asks: its question phrase swapped for the new one. When
     the last question asked for its subject ("Who runs the metro?"), the subject answered stays in
     ("On whose behalf DB Regio runs the metro?")."""
@@ -281,7 +281,7 @@ def _new_question_word(bare: str, last: Turn) -> str:
                            re.IGNORECASE)
         start = before.start() if before else start
     phrase = bare[:1].upper() + bare[1:] if start == 0 else bare[:1].lower() + bare[1:]
-    subject = _answered_subject(last, english)
+    subject = _answered_subject(last, english, is_name)
     if subject and not _asks_subject(bare + "?", english):
         end = old.end
         phrase = f"{phrase} {subject}" if english else f"{subject} {phrase}"
@@ -293,13 +293,21 @@ _CASE_ENDING = re.compile(r"(?:[dt][ae]n?|y?[ae]|y?[ıiuü]|n?[ıiuü]n)$")
 _DO_SUPPORT = frozenset({"did", "does", "do"})
 
 
-def _answered_subject(last: Turn, english: bool) -> str:
+def _answered_subject(last: Turn, english: bool, is_name: Callable[[str], bool]) -> str:
     """The last answer when the last question asked for its subject ("Şirketi kim kurdu?", "Hangi kurum
-    finanse etti?", "Who runs the metro?"): a follow-up about the same event keeps it."""
-    fact = re.sub(r"['’]\w+$", "", last.fact)
-    if not fact or not fact[:1].isupper() or len(fact) > 60:
+    finanse etti?", "Who runs the metro?") and it is a name: a follow-up about the same event keeps it."""
+    fact = _named_answer(last, is_name)
+    return fact if fact and _asks_subject(last.question, english) else ""
+
+
+def _named_answer(last: Turn, is_name: Callable[[str], bool]) -> str:
+    """The last short answer, less its case suffix, when it is a name: capitalised, and not merely
+    because it opens its sentence ("Belirli ..." of "belirli", a common word, is no name)."""
+    fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
+    if not fact[:1].isupper() or len(fact) > 60:
         return ""
-    return fact if _asks_subject(last.question, english) else ""
+    opens_sentence = last.cited.lstrip(" \"'“«").startswith(fact.split()[0])
+    return "" if opens_sentence and not is_name(fact.split()[0]) else fact
 
 
 def _asks_subject(question: str, english: bool) -> bool:
@@ -370,7 +378,7 @@ def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[st
     # "Neden başarısız oldu?" drops its whole subject; "Uzunluğu ne kadar?" names its own, less the possessor.
     phrase = _question_phrase(bare, False)
     dropped = pronoun is None and phrase is not None and not any(w.content for w in words if w.end <= phrase.start)
-    referent = _referent(last, pronoun, is_name, dropped)
+    referent = _referent(last, pronoun, is_name, dropped, frozenset(w.key for w in words if w.content))
     if not referent:
         return None
     if pronoun is not None:
@@ -387,14 +395,17 @@ def _with_topic(bare: str, words: list[_Word], last: Turn, is_name: Callable[[st
 _PARTITIVE = re.compile(r"ne kadarı|(?:yüzde )?kaçı")
 
 
-def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool], dropped: bool = False) -> str:
+def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool], dropped: bool = False,
+              said: frozenset[str] = frozenset()) -> str:
     """What a pronoun points at. "he/o" after "who": the person answered ("Şirketi kim kurdu?" ->
     "Edison"); "it/that/bunlar": the last answer, else all the last question was about; otherwise the
     last question's names, the place it was answered with, or its topic; a ``dropped`` Turkish subject:
     the last question's whole subject."""
     kind = parse(last.question).kind
-    fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
-    named = fact[:1].isupper() and len(fact) <= 60
+    fact = re.sub(r"['’]\w+$", "", last.fact)
+    named = bool(_named_answer(last, is_name))
+    if fact[:1].isupper() and not named:  # a sentence's common first word: no referent at all
+        fact = ""
     impersonal = pronoun is not None and pronoun.key in _IMPERSONAL
     if named and not impersonal and kind is Kind.PERSON:
         return fact
@@ -404,9 +415,10 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
         # ("When did they attack it?" after "In what year was the fort founded?" -> the fort).
         if fact and len(fact) <= 60 and kind in (Kind.THING, Kind.PLACE) and not fact[:1].isdigit():
             return fact
-        named_thing = fact and kind is not Kind.QUANTITY and _names(last.question, is_name)
+        named_thing = fact and kind is not Kind.QUANTITY and _names(last.question, is_name, latest=True,
+                                                                     besides=said)
         return named_thing or _topic(last.question, is_name)
-    answered = _answered_subject(last, False) if dropped else ""
+    answered = _answered_subject(last, False, is_name) if dropped else ""
     if answered:  # "Ne kadarlık destek verdi?" after "Hangi kurum finanse etti?": TÜBİTAK and its object
         said = last.question[:_question_phrase(last.question, False).start].strip()
         if said and not is_name(said.split()[0]):
@@ -415,7 +427,7 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
     subject = _subject(last.question, is_name) if dropped else ""
     if subject:
         return subject
-    names = _names(last.question, is_name)
+    names = _names(last.question, is_name, besides=said)
     if names:
         return names
     if named and kind is Kind.PLACE:  # "Hangi ülkeye göç etti?" -> "Amerika"; "Onun başkenti neresi?"
@@ -482,12 +494,17 @@ _WORD_JOIN = re.compile(r"[\s-]+")
 _NAME_PARTS = re.compile(r"\s+|\s+(?:of|and|for|the|de|del|da|van|von|ve)\s+", re.IGNORECASE)
 
 
-def _names(text: str, is_name: Callable[[str], bool]) -> str:
-    """The longest run of names in ``text`` ("Nikola Tesla", "Kazakhstan and Azerbaijan")."""
+def _names(text: str, is_name: Callable[[str], bool], latest: bool = False,
+           besides: frozenset[str] = frozenset()) -> str:
+    """The longest run of names in ``text`` ("Nikola Tesla", "Kazakhstan and Azerbaijan"); of two as
+    long, the first (the subject), or with ``latest`` the last: "it" is the thing the subject acted on
+    ("When did they attack it?" after "In what year René Goulaine founded Fort Caroline?"). A run
+    whose words are all in ``besides`` (the follow-up names it itself) is no referent."""
     names = [w for w in _words(text, is_name) if w.name and w.content and w.key not in QUESTION_WORDS]
-    if not names:
+    runs = [r for r in _runs(text, names, _NAME_JOIN) if not {w.key for w in r} <= besides]
+    if not runs:
         return ""
-    run = max(_runs(text, names, _NAME_JOIN), key=len)
+    run = max(reversed(runs) if latest else runs, key=len)
     return re.sub(r"['’]\w+$", "", text[run[0].start:run[-1].end])  # "Aliyev'e" -> "Aliyev"
 
 

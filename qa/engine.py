@@ -12,12 +12,12 @@ import os
 import threading
 import time
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from index.analysis import casefold_tr, lacks_turkish_letters, normalise_case, strip_suffix
+from index.analysis import casefold_tr, lacks_turkish_letters, normalise_case, stem, strip_suffix
 from index.documents import DocumentError, find_sources, load_document
 from index.embedding import Encoder, FastUseEncoder, ModelError, ModelSpec, load_encoder
 from index.lexicon import corpus_lexicon
@@ -144,7 +144,7 @@ class Engine:
                                          [s.kind for s in sentences], self.retriever.previous, self.retriever.next)
         self._row = {s.id: i for i, s in enumerate(sentences)}
         self._scopes: dict[Scope, np.ndarray] = {}
-        self._names = frozenset(casefold_tr(n) for n in self.vocabulary.names)
+        self._names = frozenset(casefold_tr(n) for n in self.vocabulary.names) - self.vocabulary.lowercase
         self.timings["load_ms"] = (time.perf_counter() - started) * 1000
 
     @property
@@ -221,7 +221,7 @@ class Engine:
         return vectors[1:] @ vectors[0]
 
     def _is_name(self, word: str) -> bool:
-        """The corpus writes ``word`` capitalised inside sentences."""
+        """The corpus writes ``word`` capitalised and never lower-case ("Tesla", not "Şehir" of "şehir")."""
         return casefold_tr(strip_suffix(word)) in self._names
 
     def analyse(self, question: object) -> Query:
@@ -291,7 +291,13 @@ class Engine:
         """The short answer inside the best sentence."""
         row = int(ranking.rows[0])
         terms = frozenset().union(*(g.terms for g in ranking.signals.groups)) if ranking.signals.groups else frozenset()
-        return best_span(self.models.span, query, terms, self.index.sentences[row].text, self.table.profiles[row])
+        return best_span(self.models.span, query, terms, self.index.sentences[row].text, self.table.profiles[row],
+                         self.common_stems)
+
+    @cached_property
+    def common_stems(self) -> frozenset[str]:
+        """Stems of the words the corpus writes lower-case (made on the first extraction, not at load)."""
+        return frozenset(stem(w) for w in self.vocabulary.lowercase)
 
     def answer(self, question: object, history: list | None = None, k: int = 5,
                scope: Scope | dict | None = None) -> Answer:

@@ -44,9 +44,12 @@ class Span:
     score: float
 
 
-def span_table(query: Query, query_terms: frozenset[str], sentence: str,
-               prof: Profile) -> tuple[np.ndarray, np.ndarray]:
-    """(features, [first, last] token index) of every candidate span of ``sentence``."""
+def span_table(query: Query, query_terms: frozenset[str], sentence: str, prof: Profile,
+               common: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray]:
+    """(features, [first, last] token index) of every candidate span of ``sentence``.
+
+    ``common`` holds the stems the corpus writes lower-case: a sentence's capitalised first word
+    among them is a common word ("Belirli", "Şehir"), not a name."""
     toks = prof.tokens
     kind = query.kind
     n = len(toks)
@@ -58,8 +61,8 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
         "stop": np.array([t.stop for t in toks], float),
         "number": np.array([t.number for t in toks], float),
         "date": np.array([t.folded in MONTHS or bool(t.number and _YEAR.match(t.folded)) for t in toks], float),
-        "capital": np.array([t.capital or (i == 0 and t.text[:1].isupper() and t.stem not in query_terms)
-                             for i, t in enumerate(toks)], float),
+        "capital": np.array([t.capital or (i == 0 and t.text[:1].isupper() and t.stem not in query_terms
+                                           and t.stem not in common) for i, t in enumerate(toks)], float),
         "suffixed": np.array([any(a in t.text for a in APOSTROPHES) for t in toks], float),
     }
     sums = {k: np.concatenate([[0.0], np.cumsum(v)]) for k, v in flags.items()}
@@ -132,9 +135,9 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str,
 
 
 def best_span(model: LinearModel, query: Query, query_terms: frozenset[str], sentence: str,
-              prof: Profile) -> Span | None:
+              prof: Profile, common: frozenset[str] = frozenset()) -> Span | None:
     """The highest-scoring span (its score: the share of the sentence's probability), or None."""
-    matrix, bounds = span_table(query, query_terms, sentence, prof)
+    matrix, bounds = span_table(query, query_terms, sentence, prof, common)
     if not len(bounds):
         return None
     logits = model.logits(matrix)

@@ -109,7 +109,8 @@ def _example(engine: Engine, group: str, language: str, question: SquadQuestion,
                                                                 for a in question.answers)), None)
         if row is not None:
             terms = frozenset().union(*(g.terms for g in signals.groups)) if signals.groups else frozenset()
-            matrix, bounds = span_table(query, terms, sentences[row].text, engine.table.profiles[row])
+            matrix, bounds = span_table(query, terms, sentences[row].text, engine.table.profiles[row],
+                                        engine.common_stems)
             tokens = engine.table.profiles[row].tokens
             gold = [_normal_tokens(a.text) for a in question.answers]
             labels = [[t.folded for t in tokens[i:j + 1]] in gold for i, j in bounds]

@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 
 from index.analysis import (
+    TOKEN,
     TURKISH_STOPWORDS,
     casefold_tr,
     content_words,
@@ -113,6 +114,8 @@ class Vocabulary:
         words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
         self.prefixes = {_key(w) for w in words}
         self.names, self.words = _terms(texts)  # the documents' texts are read once
+        #: words the corpus writes lower-case somewhere: a capitalised one is no name, only a sentence's first word
+        self.lowercase = frozenset(strip_suffix(t) for text in texts for t in TOKEN.findall(text) if t[0].islower())
         self._word_position = {w: i for i, w in enumerate(self.words)}
         self._by_prefix4: dict[str, list[str]] = {}
         for word in self.words:

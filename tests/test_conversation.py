@@ -114,6 +114,24 @@ def test_an_impersonal_pronoun_is_not_the_person_answered():
         "How long did drought-resistant wheat research take?")
 
 
+def test_a_sentence_s_common_first_word_is_no_referent():
+    # "Belirli" was answered only because it opens its sentence: "it" stands for the question's topic instead
+    turn = Turn("Which model is used in complexity theory?", "Belirli", "Belirli bir süre Turing makinesi kullanılır.")
+    assert rewrite("What can it solve?", [turn], similar, is_name).text == "What can complexity theory solve?"
+    # a name that opens its sentence still counts
+    turn = Turn("Who founded the company?", "Edison", "Edison şirketi 1878'de kurdu.")
+    assert rewrite("When did he die?", [turn], similar, is_name).text == "When did Edison die?"
+
+
+def test_it_is_the_thing_acted_on_not_a_name_the_follow_up_repeats():
+    turn = Turn("In what year Nikola Tesla founded Fort Caroline?", "1564")
+    assert rewrite("When did the Spanish attack it?", [turn], similar, lambda w: True).text == (
+        "When did the Spanish attack Fort Caroline?")
+    turn = Turn("How old was Nikola Tesla when he played in Super Bowl 50?", "38")
+    assert rewrite("Which Super Bowl was that?", [turn], similar, lambda w: True).text == (
+        "Which Super Bowl was Nikola Tesla?")
+
+
 def test_names_joined_by_and_are_one_referent():
     assert ask("By what factor will they increase trade?", "When did Kazakhstan and Azerbaijan sign it?") == (
         "By what factor will Kazakhstan and Azerbaijan increase trade?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.analysis import stem
 from qa.extract import SPAN_FEATURES, best_span, span_table
 from qa.features import SENTENCE_FEATURES, SentenceTable, profile, sentence_features, type_evidence
 from qa.query import Kind, parse
@@ -63,6 +64,16 @@ def test_span_table_covers_every_short_span():
     row = dict(zip(SPAN_FEATURES, matrix[eighteen], strict=True))
     assert row["number"] == 1.0 and row["quantity_number"] == 1.0 and row["before_match"] == 1.0
     assert row["has_query"] == 0.0 and row["before_asked_after"] == 1.0
+
+
+def test_a_common_first_word_is_not_a_capital():
+    sentence = "Belirli bir zaman içinde Turing makinesi kullanılır."
+    capital = SPAN_FEATURES.index("capital")
+    query = parse("Hangi model kullanılır?")
+    matrix, bounds = span_table(query, frozenset(), sentence, profile(sentence))
+    assert matrix[0, capital] == 1.0 and tuple(bounds[0]) == (0, 0)  # unknown: the first word may be a name
+    matrix, _ = span_table(query, frozenset(), sentence, profile(sentence), common=frozenset({stem("belirli")}))
+    assert matrix[0, capital] == 0.0  # the corpus writes "belirli" lower-case: a common word
 
 
 def test_best_span_follows_the_model():

@@ -195,3 +195,11 @@ def test_what_the_glossary_gives_replaces_the_encoders_guesses():
     found = lexicon.restrict_glossary([("en", "today", ["bugün"])], {"bugünkü", "gündemdeki"})
     alternatives, _ = Vocabulary([document], NearEncoder(), found).match(["today"], foreign=True)
     assert alternatives == {"today": ["bugünkü"]}
+
+
+def test_the_vocabulary_knows_which_words_are_written_lower_case():
+    text = "date 2025-10-21 Haber\n\nResmi tören yapıldı. Tören resmi değildi; Ankara'da.\n"
+    document = parse_document(text, "a.txt")
+    lowercase = Vocabulary([document], NearEncoder(), {}).lowercase
+    assert {"resmi", "tören", "yapıldı"} <= lowercase  # "Resmi" opens a sentence but is a common word
+    assert "ankara" not in lowercase and "Ankara" not in lowercase
