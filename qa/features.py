@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -18,7 +19,7 @@ import numpy as np
 
 from index.analysis import STOPWORDS, TOKEN, casefold_tr, stem, strip_suffix
 from qa.query import Kind, Query
-from qa.retrieve import Signals
+from qa.retrieve import PerRow, Signals
 
 MONTHS = frozenset(
     "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık "
@@ -112,13 +113,13 @@ class SentenceTable:
 
     texts: list[str]
     kinds: list[str]
-    profiles: list[Profile]
+    profiles: Sequence[Profile]  # made when a question first reads the sentence
     previous: np.ndarray  # row of the body sentence before (-1: none)
     following: np.ndarray
 
     @classmethod
     def build(cls, texts: list[str], kinds: list[str], previous: np.ndarray, following: np.ndarray) -> SentenceTable:
-        return cls(texts, kinds, [profile(t) for t in texts], previous, following)
+        return cls(texts, kinds, PerRow(len(texts), lambda i: profile(texts[i])), previous, following)
 
 
 def sentence_features(query: Query, signals: Signals, table: SentenceTable) -> np.ndarray:

@@ -15,13 +15,12 @@ from collections import Counter
 import numpy as np
 
 from index.analysis import (
+    STOPWORDS,
     TOKEN,
     TURKISH_STOPWORDS,
     casefold_tr,
-    content_words,
     fold_ascii,
     strip_suffix,
-    tokenize,
 )
 from index.documents import Document
 from index.lexicon import Lexicon, describes, document_texts, glossed, lookup
@@ -50,9 +49,13 @@ _CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÇĞİÖŞÜ][^\s\"“”()?!,;:.'�
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _diacritics_map(texts: list[str]) -> dict[str, str]:
-    """ASCII spelling -> the commonest Turkish word written so, from the corpus and function words."""
-    counts = Counter(t for text in texts for t in re.findall(r"[^\W\d_]+", casefold_tr(text)))
+def _diacritics_map(raw: Counter) -> dict[str, str]:
+    """ASCII spelling -> the commonest Turkish word written so, from the corpus (``raw``: its tokens as
+    written, counted) and the function words."""
+    counts: Counter = Counter()
+    for token, n in raw.items():
+        for word in _LETTERS.findall(casefold_tr(token)):
+            counts[word] += n
     counts.update({w: 1 for w in TURKISH_STOPWORDS if " " not in w})
     restored: dict[str, str] = {}
     # Ties go to the spelling with Turkish letters ("kaç" over the folded stopword "kac").
@@ -61,6 +64,18 @@ def _diacritics_map(texts: list[str]) -> dict[str, str]:
         if ascii_form.isascii():
             restored.setdefault(ascii_form, word)
     return restored
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _tokens_written(texts: list[str]) -> Counter:
+    """Every token of ``texts`` as written, counted: the one pass over an archive's text that the
+    vocabulary's sets are all made from."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(TOKEN.findall(text))
+    return counts
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -95,9 +110,19 @@ def vocabulary_terms(documents: list[Document]) -> tuple[list[str], list[str]]:
     return _terms(document_texts(documents))
 
 
-def _terms(texts: list[str]) -> tuple[list[str], list[str]]:
+def _terms(texts: list[str], raw: Counter | None = None) -> tuple[list[str], list[str]]:
     names = sorted({strip_suffix(m.group()) for text in texts for m in _CAPITALISED.finditer(text)})
-    return names, sorted(content_words(texts))
+    return names, sorted(_content_words(raw if raw is not None else _tokens_written(texts)))
+
+
+def _folded(raw: Counter) -> set[str]:
+    """The distinct tokens casefolded, apostrophe suffixes dropped (as :func:`tokenize` reads them)."""
+    return {strip_suffix(casefold_tr(token)) for token in raw}
+
+
+def _content_words(raw: Counter) -> set[str]:
+    """As :func:`index.analysis.content_words`, from the counted tokens."""
+    return {t for t in _folded(raw) if len(t) > 2 and not t[0].isdigit() and t not in STOPWORDS}
 
 
 class Vocabulary:
@@ -111,17 +136,17 @@ class Vocabulary:
         self.encoder = encoder
         self.lexicon = lexicon or {}
         texts = document_texts(documents)
-        words = {t for text in texts for t in tokenize(text) if len(t) > 1 and not t[0].isdigit()}
-        self.prefixes = {_key(w) for w in words}
-        self.names, self.words = _terms(texts)  # the documents' texts are read once
+        raw = _tokens_written(texts)  # the documents' texts are read once, all below comes from these
+        self.prefixes = {_key(w) for w in _folded(raw) if len(w) > 1 and not w[0].isdigit()}
+        self.names, self.words = _terms(texts, raw)
         #: words the corpus writes lower-case somewhere: a capitalised one is no name, only a sentence's first word
-        self.lowercase = frozenset(strip_suffix(t) for text in texts for t in TOKEN.findall(text) if t[0].islower())
+        self.lowercase = frozenset(strip_suffix(t) for t in raw if t[0].islower())
         self._word_position = {w: i for i, w in enumerate(self.words)}
         self._by_prefix4: dict[str, list[str]] = {}
         for word in self.words:
             if len(word) >= 5:
                 self._by_prefix4.setdefault(_key(word)[:4], []).append(word)
-        self._restored = _diacritics_map(texts)
+        self._restored = _diacritics_map(raw)
         self._restored_by_prefix: dict[str, list[str]] = {}
         for ascii_form in self._restored:
             if len(ascii_form) >= 4:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -87,13 +88,16 @@ class Retriever:
             if len(term) >= 4:
                 self._by_prefix.setdefault(term[:4], []).append(term)
         self.previous, self.next = _neighbours(sentences)
-        self.prefix_sets = {n: [frozenset(_prefix(w, n) for w in ws) for ws in tokens] for n in PREFIXES}
+        # Only the corpus-wide counts are made here; the per-sentence sets are made for the few hundred
+        # sentences a question reads, when it reads them (an archive's load would otherwise build millions).
+        self.prefix_idf = {n: _prefix_idf(tokens, n) for n in PREFIXES}
+        self.prefix_sets = {n: PerRow(len(texts), lambda i, n=n: frozenset(_prefix(w, n) for w in content_tokens(
+            texts[i]))) for n in PREFIXES}
         # Each sentence's words as rows of the corpus word vectors: soft matching of paraphrases.
         position = {w: i for i, w in enumerate(words or ())}
         self.word_vectors = word_vectors
-        self.sentence_words = [np.array(sorted({position[w] for w in ws if w in position}), dtype=int)
-                               for ws in tokens]
-        self.prefix_idf = {n: _idf(sets) for n, sets in self.prefix_sets.items()}
+        self.sentence_words = PerRow(len(texts), lambda i: np.array(
+            sorted({position[w] for w in content_tokens(texts[i]) if w in position}), dtype=int))
 
     def expand(self, term: str, word: str) -> list[str]:
         """Index terms for one query term: itself, or the terms it is a prefix of or extends
@@ -224,13 +228,33 @@ def _prefix(word: str, n: int) -> str:
     return word if word[0].isdigit() else fold_ascii(word[:n])
 
 
-def _idf(sets: list[frozenset[str]]) -> dict[str, float]:
+def _prefix_idf(tokens: list[list[str]], n: int) -> dict[str, float]:
+    """IDF of each ``n``-letter prefix over the sentences (each counted once per sentence)."""
     doc_freq: dict[str, int] = {}
-    for terms in sets:
-        for term in terms:
+    for words in tokens:
+        for term in {_prefix(w, n) for w in words}:
             doc_freq[term] = doc_freq.get(term, 0) + 1
-    n = max(len(sets), 1)
-    return {t: math.log(1 + n / f) for t, f in doc_freq.items()}
+    total = max(len(tokens), 1)
+    return {t: math.log(1 + total / f) for t, f in doc_freq.items()}
+
+
+class PerRow(Sequence):
+    """A value per row, made by ``make(row)`` on first use and kept (thread-safe: a race makes it twice)."""
+
+    def __init__(self, size: int, make: Callable[[int], object]):
+        self._values: list = [None] * size
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        value = self._values[row]
+        if value is None:
+            value = self._values[row] = self._make(row)
+        return value
 
 
 _frequencies_loading: threading.Thread | None = None
