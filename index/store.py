@@ -464,12 +464,16 @@ def _parse_records(data: bytes) -> dict:
     return records
 
 
-def _parse_vectors(data: bytes, dimension: int) -> tuple[faiss.Index, np.ndarray]:
-    """The vectors: an IndexFlatIP (or IndexHNSWFlat) of ``dimension`` whose rows are finite and of unit length."""
+def _parse_vectors(data: bytes, dimension: int, path: Path | None = None) -> tuple[faiss.Index, np.ndarray]:
+    """The vectors: an IndexFlatIP (or IndexHNSWFlat) of ``dimension`` whose rows are finite and of unit length.
+
+    With ``path`` (the file ``data`` was read from and checked against its sha256) faiss reads the file
+    itself: deserialising the bytes would copy a large index once more."""
     try:
         # read_index gives the concrete class (faiss.downcast_index would hand back a wrapper whose owner
         # frees the index)
-        vectors = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        vectors = faiss.read_index(str(path)) if path is not None else faiss.deserialize_index(
+            np.frombuffer(data, dtype=np.uint8))
     except (RuntimeError, ValueError, TypeError) as exc:
         raise _Bad(f"not a FAISS index ({str(exc).strip().splitlines()[-1][:80]})") from None
     if type(vectors) not in _VECTOR_TYPES or vectors.metric_type != faiss.METRIC_INNER_PRODUCT:
@@ -883,7 +887,8 @@ def _check(folder: Path, model_id: str | None, rebuild: str | None, checks: _Che
 
     # The records name the vectors file they were written with: checked before the vectors are read.
     records = checks.run(lambda: paired(parsed("records", _parse_records)))
-    loaded = checks.run(parsed, "vectors", _parse_vectors, manifest["model"]["dimension"])
+    loaded = checks.run(parsed, "vectors", _parse_vectors, manifest["model"]["dimension"],
+                        folder / files["vectors"]["name"])
     lexicon = checks.run(parsed, "lexicon", _parse_lexicon)
 
     def vocabulary(records: dict) -> list[str]:
