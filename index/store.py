@@ -33,6 +33,7 @@ import shlex
 import stat
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -40,6 +41,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from tqdm import tqdm
 
 from index import lexicon as wordnet
 from index.documents import Chunk, Document, DocumentError, Sentence, parse_document, read_text
@@ -68,7 +70,12 @@ _OPTIONAL_FILES = {"words": "npy"}
 _DATA_NAME = (r"(?:(?:records|lexicon)-[0-9a-f]{16}\.json|vectors-[0-9a-f]{16}\.faiss|extracted-[0-9a-f]{16}\.txt"
               r"|words-[0-9a-f]{16}\.npy)")
 _IS_DATA_NAME = re.compile(_DATA_NAME)
-_IS_TEMP_NAME = re.compile(rf"\.(?:{re.escape(MANIFEST)}|{_DATA_NAME})\.[A-Za-z0-9_]+\.tmp")
+# Vectors a build has embedded so far, kept until it commits: a killed build resumes from them.
+_CHECKPOINT_NAME = r"checkpoint-[0-9a-f]{8}-[0-9a-f]{16}\.npz"
+_IS_CHECKPOINT_NAME = re.compile(_CHECKPOINT_NAME)
+_IS_TEMP_NAME = re.compile(rf"\.(?:{re.escape(MANIFEST)}|{_DATA_NAME}|{_CHECKPOINT_NAME})\.[A-Za-z0-9_]+\.tmp")
+#: units embedded between two checkpoints (a build of more units saves each batch as it completes)
+CHECKPOINT_UNITS = 4096
 _IS_SHA256 = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -587,12 +594,12 @@ def build_index(
         except OSError as exc:
             raise IndexStoreError(f"cannot write the index in {folder} ({exc.strerror})") from None
         old = _listed(folder)
-        reuse = _old_vectors(folder, model)
+        reuse = _old_vectors(folder, model) | _checkpointed(folder, model)
         sentences = [s for d in documents for s in d.sentences]
         texts, owners = embedding_units(documents)
         todo = sorted({t for t in texts if sha256_text(t) not in reuse})
         if todo:
-            reuse.update(zip(map(sha256_text, todo), _embedded(embed, todo, model["dimension"]), strict=True))
+            reuse.update(_embed_in_batches(embed, todo, folder, model, progress))
         matrix = (np.stack([reuse[sha256_text(t)] for t in texts]).astype(np.float32) if texts
                   else np.zeros((0, model["dimension"]), np.float32))
         vectors = _vector_index(matrix, model["dimension"], ann_threshold)
@@ -659,6 +666,10 @@ def build_index(
             "files": files,
         }
         _commit(folder, blobs, manifest, old, started)
+        try:
+            _drop_checkpoints(folder)  # the index now holds their vectors
+        except OSError:
+            pass  # the next build removes them
     return manifest
 
 
@@ -707,6 +718,59 @@ def _npy(matrix: np.ndarray) -> bytes:
     out = io.BytesIO()
     np.save(out, matrix, allow_pickle=False)
     return out.getvalue()
+
+
+def _embed_in_batches(embed: Callable[[list[str]], np.ndarray], texts: list[str], folder: Path, model: dict,
+                      progress: bool) -> dict[str, np.ndarray]:
+    """Vectors of ``texts`` by text hash. Above :data:`CHECKPOINT_UNITS` texts, each batch is saved in
+    ``folder`` as it completes (a checkpoint), so that a build killed midway embeds only the rest."""
+    out: dict[str, np.ndarray] = {}
+    batches = range(0, len(texts), CHECKPOINT_UNITS)
+    with tqdm(total=len(texts), unit="unit", desc="embedding", disable=not progress or len(batches) < 2) as bar:
+        for start in batches:
+            batch = texts[start:start + CHECKPOINT_UNITS]
+            vectors = _embedded(embed, batch, model["dimension"])
+            hashes = [sha256_text(t) for t in batch]
+            if len(batches) > 1:
+                _save_checkpoint(folder, model, hashes, vectors)
+            out.update(zip(hashes, vectors, strict=True))
+            bar.update(len(batch))
+    return out
+
+
+def _model_key(model: dict) -> str:
+    return hashlib.sha256(f"{model['id']}\0{model['dimension']}".encode()).hexdigest()[:8]
+
+
+def _save_checkpoint(folder: Path, model: dict, hashes: list[str], vectors: np.ndarray) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, hashes=np.array(hashes, dtype="U64"), vectors=vectors.astype(np.float32))
+    data = buffer.getvalue()
+    _atomic_write(folder / f"checkpoint-{_model_key(model)}-{_sha256(data)[:16]}.npz", data)
+
+
+def _checkpointed(folder: Path, model: dict) -> dict[str, np.ndarray]:
+    """The vectors a killed build of this model saved (only whole, finite, unit-length rows)."""
+    out: dict[str, np.ndarray] = {}
+    for path in sorted(folder.glob(f"checkpoint-{_model_key(model)}-*.npz")):
+        if not (_IS_CHECKPOINT_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink()):
+            continue
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                hashes, vectors = saved["hashes"], saved["vectors"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            continue  # a damaged checkpoint is embedded again
+        if vectors.dtype != np.float32 or vectors.shape != (len(hashes), model["dimension"]):
+            continue
+        bad = set(_bad_rows(vectors).tolist())
+        out.update((str(h), vectors[i]) for i, h in enumerate(hashes) if i not in bad)
+    return out
+
+
+def _drop_checkpoints(folder: Path) -> None:
+    for path in folder.iterdir():
+        if _IS_CHECKPOINT_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def _embedded(embed: Callable[[list[str]], np.ndarray], texts: list[str], dimension: int) -> np.ndarray:
@@ -986,11 +1050,12 @@ def verify_index(folder: Path, model_id: str | None = None, rebuild: str | None 
     report.checked, report.problems = checks.checked, checks.problems
     if folder.is_dir():
         listed = _listed(folder)
-        unlisted = sorted(p.name for p in folder.iterdir() if _IS_DATA_NAME.fullmatch(p.name) and p.name not in listed)
+        unlisted = sorted(p.name for p in folder.iterdir() if (_IS_DATA_NAME.fullmatch(p.name) and p.name not in listed)
+                          or _IS_CHECKPOINT_NAME.fullmatch(p.name))
         temps = sorted(p.name for p in folder.iterdir() if _IS_TEMP_NAME.fullmatch(p.name))
         if unlisted or temps:
-            report.checked.append(f"leftovers of interrupted builds (not read; the next build removes the temporary "
-                                  f"ones): {', '.join(unlisted + temps)}")
+            report.checked.append(f"leftovers of interrupted builds (the next build resumes from the checkpoints "
+                                  f"and removes them with the temporary files): {', '.join(unlisted + temps)}")
     return report
 
 

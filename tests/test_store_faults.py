@@ -476,3 +476,49 @@ def test_qa_index_verify(built):
     _write_manifest(out, {"format_version": store.FORMAT_VERSION, "files": None})
     tampered = _qa("index", "verify", "--index", str(out))
     assert tampered.returncode == 2 and tampered.stderr.count("\n") == 1 and "model is missing" in tampered.stderr
+
+
+class DiesAfter(Counting):
+    """An embedder whose process is killed after ``batches`` calls (a KeyboardInterrupt stands in)."""
+
+    def __init__(self, batches):
+        super().__init__()
+        self.left = batches
+
+    def __call__(self, texts):
+        if not self.left:
+            raise KeyboardInterrupt
+        self.left -= 1
+        return super().__call__(texts)
+
+
+def test_a_killed_build_resumes_from_its_checkpoints(docs, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "CHECKPOINT_UNITS", 2)
+    documents, out = _documents(docs), tmp_path / "index"
+    units = sorted(set(embedding_units(documents)[0]))
+    assert len(units) > 4
+    dying = DiesAfter(2)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(documents, out, dying, MODEL)
+    assert not (out / "manifest.json").exists()
+    assert len(list(out.glob("checkpoint-*.npz"))) == 2
+    assert "checkpoint-" in " ".join(verify_index(out).checked)  # named as a leftover
+    counting = Counting()
+    build_index(documents, out, counting, MODEL)
+    assert sorted(counting.seen) == sorted(set(units) - set(dying.seen))  # only what the killed build had not done
+    assert len(counting.seen) == len(units) - 4
+    assert not list(out.glob("checkpoint-*"))  # the index holds them now
+    _assert_right(load_index(out, MODEL["id"]), documents)
+
+
+def test_a_damaged_checkpoint_is_embedded_again(docs, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "CHECKPOINT_UNITS", 2)
+    documents, out = _documents(docs), tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        build_index(documents, out, DiesAfter(1), MODEL)
+    (checkpoint,) = out.glob("checkpoint-*.npz")
+    checkpoint.write_bytes(checkpoint.read_bytes()[:50])
+    counting = Counting()
+    build_index(documents, out, counting, MODEL)
+    assert len(counting.seen) == len(set(embedding_units(documents)[0]))
+    _assert_right(load_index(out, MODEL["id"]), documents)
