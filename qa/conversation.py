@@ -301,13 +301,18 @@ def _answered_subject(last: Turn, english: bool, is_name: Callable[[str], bool])
 
 
 def _named_answer(last: Turn, is_name: Callable[[str], bool]) -> str:
-    """The last short answer, less its case suffix, when it is a name: capitalised, and not merely
-    because it opens its sentence ("Belirli ..." of "belirli", a common word, is no name)."""
-    fact = re.sub(r"['’]\w+$", "", last.fact)  # "Edison'un" -> "Edison": the pronoun brings its own case
-    if not fact[:1].isupper() or len(fact) > 60:
-        return ""
-    opens_sentence = last.cited.lstrip(" \"'“«").startswith(fact.split()[0])
-    return "" if opens_sentence and not is_name(fact.split()[0]) else fact
+    """The last short answer, less its case suffix, when it is a name."""
+    fact = _bare_answer(last, is_name)
+    return fact if fact[:1].isupper() and len(fact) <= 60 else ""
+
+
+def _bare_answer(last: Turn, is_name: Callable[[str], bool]) -> str:
+    """The last short answer less its case suffix ("Edison'un" -> "Edison": a pronoun brings its own
+    case); "" when it is capitalised only because it opens its sentence ("Belirli" of "belirli")."""
+    fact = re.sub(r"['’]\w+$", "", last.fact)
+    first = fact.split()[0] if fact.strip() else ""
+    opener = first[:1].isupper() and last.cited.lstrip(" \"'“«").startswith(first) and not is_name(first)
+    return "" if opener else fact
 
 
 def _asks_subject(question: str, english: bool) -> bool:
@@ -402,10 +407,8 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
     last question's names, the place it was answered with, or its topic; a ``dropped`` Turkish subject:
     the last question's whole subject."""
     kind = parse(last.question).kind
-    fact = re.sub(r"['’]\w+$", "", last.fact)
-    named = bool(_named_answer(last, is_name))
-    if fact[:1].isupper() and not named:  # a sentence's common first word: no referent at all
-        fact = ""
+    fact = _bare_answer(last, is_name)
+    named = fact[:1].isupper() and len(fact) <= 60
     impersonal = pronoun is not None and pronoun.key in _IMPERSONAL
     if named and not impersonal and kind is Kind.PERSON:
         return fact
@@ -420,10 +423,10 @@ def _referent(last: Turn, pronoun: _Word | None, is_name: Callable[[str], bool],
         return named_thing or _topic(last.question, is_name)
     answered = _answered_subject(last, False, is_name) if dropped else ""
     if answered:  # "Ne kadarlık destek verdi?" after "Hangi kurum finanse etti?": TÜBİTAK and its object
-        said = last.question[:_question_phrase(last.question, False).start].strip()
-        if said and not is_name(said.split()[0]):
-            said = said[:1].lower() + said[1:]
-        return f"{answered} {said}".strip()
+        before = last.question[:_question_phrase(last.question, False).start].strip()
+        if before and not is_name(before.split()[0]):
+            before = before[:1].lower() + before[1:]
+        return f"{answered} {before}".strip()
     subject = _subject(last.question, is_name) if dropped else ""
     if subject:
         return subject

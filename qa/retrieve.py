@@ -91,13 +91,14 @@ class Retriever:
         # Only the corpus-wide counts are made here; the per-sentence sets are made for the few hundred
         # sentences a question reads, when it reads them (an archive's load would otherwise build millions).
         self.prefix_idf = {n: _prefix_idf(tokens, n) for n in PREFIXES}
-        self.prefix_sets = {n: PerRow(len(texts), lambda i, n=n: frozenset(_prefix(w, n) for w in content_tokens(
-            texts[i]))) for n in PREFIXES}
+        read = PerRow(len(texts), lambda i: content_tokens(texts[i]))  # each read sentence tokenised once
+        self.prefix_sets = {n: PerRow(len(texts), lambda i, n=n: frozenset(_prefix(w, n) for w in read[i]))
+                            for n in PREFIXES}
         # Each sentence's words as rows of the corpus word vectors: soft matching of paraphrases.
         position = {w: i for i, w in enumerate(words or ())}
         self.word_vectors = word_vectors
         self.sentence_words = PerRow(len(texts), lambda i: np.array(
-            sorted({position[w] for w in content_tokens(texts[i]) if w in position}), dtype=int))
+            sorted({position[w] for w in read[i] if w in position}), dtype=int))
 
     def expand(self, term: str, word: str) -> list[str]:
         """Index terms for one query term: itself, or the terms it is a prefix of or extends
