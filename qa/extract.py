@@ -21,6 +21,8 @@ from qa.rank import LinearModel
 
 MAX_SPAN = 7
 _PUNCT = re.compile(r"[,;:()\"“”«»\[\]–—]|\s-\s")
+# Where a span sits: Turkish puts the predicate last, so "kim"/"ne" answers often end the sentence.
+_PLACES = ("ends_sentence",)
 _PROPERTIES = ("number", "date", "capital", "short", "suffixed", "capital_run", "starts_number")
 
 SPAN_FEATURES = (
@@ -29,6 +31,7 @@ SPAN_FEATURES = (
     "position", "before_asked_after", "near_asked_after", "after_asked_before", "contains_asked_after",
     "next_is_last", "ends_sentence", "between_matches", "cuts_number", *_PROPERTIES,
     *(f"{k.value}_{p}" for k in Kind for p in _PROPERTIES),
+    *(f"{k.value}_{p}" for k in Kind for p in _PLACES),
 )
 
 
@@ -130,6 +133,8 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str, prof: P
         on = float(kind is k)
         for p in _PROPERTIES:
             columns[f"{k.value}_{p}"] = on * props[p]
+        for p in _PLACES:
+            columns[f"{k.value}_{p}"] = on * columns[p]
     matrix = np.column_stack([columns[name] for name in SPAN_FEATURES])
     return matrix, np.column_stack([first, last])
 
