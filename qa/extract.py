@@ -23,6 +23,8 @@ MAX_SPAN = 7
 _PUNCT = re.compile(r"[,;:()\"“”«»\[\]–—]|\s-\s")
 # Where a span sits: Turkish puts the predicate last, so "kim"/"ne" answers often end the sentence.
 _PLACES = ("ends_sentence",)
+# Postpositions that follow a cause or a purpose ("hammadde fiyatlarındaki artış nedeniyle").
+CAUSAL = frozenset("nedeniyle sebebiyle dolayı yüzünden sayesinde amacıyla gerekçesiyle etkisiyle".split())
 _PROPERTIES = ("number", "date", "capital", "short", "suffixed", "capital_run", "starts_number")
 
 SPAN_FEATURES = (
@@ -32,6 +34,7 @@ SPAN_FEATURES = (
     "next_is_last", "ends_sentence", "between_matches", "cuts_number", *_PROPERTIES,
     *(f"{k.value}_{p}" for k in Kind for p in _PROPERTIES),
     *(f"{k.value}_{p}" for k in Kind for p in _PLACES),
+    "reason_before_causal",
 )
 
 
@@ -135,6 +138,9 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str, prof: P
             columns[f"{k.value}_{p}"] = on * props[p]
         for p in _PLACES:
             columns[f"{k.value}_{p}"] = on * columns[p]
+    # "hammadde fiyatlarındaki artış nedeniyle": a reason is the phrase a causal word follows.
+    causal = np.array([t.folded in CAUSAL for t in toks] + [False], float)
+    columns["reason_before_causal"] = float(kind is Kind.REASON) * causal[last + 1]
     matrix = np.column_stack([columns[name] for name in SPAN_FEATURES])
     return matrix, np.column_stack([first, last])
 
