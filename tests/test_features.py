@@ -86,3 +86,26 @@ def test_best_span_follows_the_model():
     span = best_span(model, parse("Hatta kaç durak olacak?"), frozenset({"durak"}), SENTENCE, profile(SENTENCE))
     assert span is not None and span.text == "18"
     assert SENTENCE[span.start:span.end] == "18"
+
+
+def _span_row(query: str, sentence: str, text: str) -> dict[str, float]:
+    prof = profile(sentence)
+    matrix, bounds = span_table(parse(query), frozenset(), sentence, prof)
+    k = next(k for k, (i, j) in enumerate(bounds) if sentence[prof.tokens[i].start:prof.tokens[j].end] == text)
+    return dict(zip(SPAN_FEATURES, matrix[k], strict=True))
+
+
+def test_a_reason_is_the_phrase_a_causal_postposition_follows():
+    sentence = "Hammadde fiyatlarındaki artış nedeniyle kâr marjı geriledi."
+    reason = _span_row("Kâr marjı neden geriledi?", sentence, "Hammadde fiyatlarındaki artış")
+    assert reason["reason_before_causal"] == 1.0
+    assert _span_row("Kâr marjı neden geriledi?", sentence, "Hammadde fiyatlarındaki")["reason_before_causal"] == 0.0
+    # only for reason questions
+    assert _span_row("Kâr marjı ne oldu?", sentence, "Hammadde fiyatlarındaki artış")["reason_before_causal"] == 0.0
+
+
+def test_the_answer_type_knows_a_span_that_ends_the_sentence():
+    sentence = "En sık katkı yapan kişi, Yarının İnsanları ile tanınan Dudley Simpson'dı."
+    last = _span_row("En sık katkı yapan kim?", sentence, "Dudley Simpson'dı")
+    assert last["person_ends_sentence"] == 1.0 and last["thing_ends_sentence"] == 0.0
+    assert _span_row("En sık katkı yapan kim?", sentence, "Yarının İnsanları")["person_ends_sentence"] == 0.0
