@@ -88,6 +88,8 @@ class Retriever:
             if len(term) >= 4:
                 self._by_prefix.setdefault(term[:4], []).append(term)
         self.previous, self.next = _neighbours(sentences)
+        # The units of sentence i are vector rows _units[i]:_units[i + 1] (owners run in sentence order).
+        self._units = np.searchsorted(owners, np.arange(len(sentences) + 1))
         # Only the corpus-wide counts are made here; the per-sentence sets are made for the few hundred
         # sentences a question reads, when it reads them (an archive's load would otherwise build millions).
         self.prefix_idf = {n: _prefix_idf(tokens, n) for n in PREFIXES}
@@ -168,6 +170,23 @@ class Retriever:
         np.maximum.at(best, self.owners[rows[0][valid]], sims[0][valid])
         return best if allowed is None else np.where(allowed, best, -1.0).astype(np.float32)
 
+    def _filled(self, dense: np.ndarray, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """``dense`` with the exact cosine of the ranked rows that the search did not reach.
+
+        In an archive the search's candidates are a few hundred vectors of millions: a sentence ranked
+        for its words alone would otherwise count as unrelated (-1) to the ranker."""
+        missing = rows[dense[rows] <= -1.0]
+        if not len(missing) or not isinstance(self.vectors, faiss.Index):
+            return dense
+        starts, ends = self._units[missing], self._units[missing + 1]
+        ids = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)]).astype(np.int64)
+        if not len(ids):
+            return dense
+        sims = self.vectors.reconstruct_batch(ids) @ vector.astype(np.float32)
+        dense = dense.copy()
+        np.maximum.at(dense, self.owners[ids], sims)
+        return dense
+
     def signals(self, query: Query, depth: int = DEPTH, allowed: np.ndarray | None = None) -> Signals:
         """The signals of every sentence, and the ``depth`` rows worth ranking; ``allowed`` (a mask over the
         sentences) keeps a question to some documents: the others score as unrelated and are never ranked."""
@@ -182,6 +201,7 @@ class Retriever:
             prescore = np.where(allowed, prescore, -np.inf)
             depth = min(depth, int(allowed.sum()))
         rows = _best(prescore, depth)
+        dense = self._filled(dense, rows, query.vector)
         context = self.coverage(groups, [self.context_sets[i] for i in rows])
         views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}
         common = tuple(TermGroup(g.terms, rarity(w, query.english), g.known)

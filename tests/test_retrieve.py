@@ -20,3 +20,17 @@ def test_sparse_coverage_equals_the_loop_and_the_best_rows_a_full_sort(tmp_path,
         assert np.array_equal(retriever.corpus_coverage(groups), retriever.coverage(groups, retriever.term_sets))
     scores = np.random.default_rng(0).integers(0, 6, 5000).astype(float)  # many ties
     assert np.array_equal(retrieve._best(scores, 24), np.argsort(-scores, kind="stable")[:24])
+
+
+@pytest.mark.slow
+def test_a_ranked_sentence_the_search_missed_gets_its_exact_cosine(tmp_path, monkeypatch):
+    engine = stand_in_engine(tmp_path / "seed")
+    retriever = engine.retriever
+    query = engine.analyse("Kaç işbirliği anlaşması imzalandı?")
+    exact = retriever.dense_scores(query.vector)
+    monkeypatch.setattr(retrieve, "MAX_DENSE_CANDIDATES", 1)  # an archive: the search reaches a few rows
+    signals = retriever.signals(query)
+    searched = retriever.dense_scores(query.vector)
+    assert (searched[signals.rows] <= -1).sum() >= len(signals.rows) - 1  # the search reached one sentence
+    # every ranked row has its true cosine, not "unrelated"
+    assert np.allclose(signals.dense[signals.rows], exact[signals.rows], atol=1e-5)
