@@ -122,7 +122,7 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sha256(data: bytes) -> str:
+def _sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -206,7 +206,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes | memoryview) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it and rename it over ``path``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -602,8 +602,14 @@ def build_index(
             reuse.update(_embed_in_batches(embed, todo, folder, model, progress))
         matrix = (np.stack([reuse[sha256_text(t)] for t in texts]).astype(np.float32) if texts
                   else np.zeros((0, model["dimension"]), np.float32))
+        # One copy of the vectors at a time (an archive's are gigabytes): the embedded batches, then the
+        # matrix, then the faiss index, then its serialised bytes, each dropped once the next is made.
+        del reuse
         vectors = _vector_index(matrix, model["dimension"], ann_threshold)
-        vector_bytes = faiss.serialize_index(vectors).tobytes()
+        del matrix
+        count = int(vectors.ntotal)
+        vector_bytes = memoryview(faiss.serialize_index(vectors))  # not .tobytes(): that would be a copy
+        del vectors
 
         records = {
             "documents": [
@@ -623,7 +629,7 @@ def build_index(
         records_bytes = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
         lexicon = lexicon or {"en": {}, "tr": {}}
         lexicon_bytes = json.dumps(lexicon, ensure_ascii=False, indent=0).encode("utf-8")
-        blobs: dict[str, bytes] = {}
+        blobs: dict[str, bytes | memoryview] = {}
         sources = []
         for d in documents:
             # "sha256" is the source file's bytes' hash (for staleness); for plain text it is also the text's.
@@ -660,7 +666,7 @@ def build_index(
                 "documents": len(documents),
                 "sentences": len(sentences),
                 "chunks": sum(len(d.chunks) for d in documents),
-                "vectors": int(vectors.ntotal),
+                "vectors": count,
                 "embedded_now": len(todo),
             },
             "files": files,
@@ -787,7 +793,7 @@ def _embedded(embed: Callable[[list[str]], np.ndarray], texts: list[str], dimens
     return fresh / norms
 
 
-def _commit(folder: Path, blobs: dict[str, bytes], manifest: dict, old: set[str], started: float) -> None:
+def _commit(folder: Path, blobs: dict[str, bytes | memoryview], manifest: dict, old: set[str], started: float) -> None:
     """Write the data files that do not verify, then the manifest, then drop what only the old one listed."""
     written, committed = [], False
     try:
