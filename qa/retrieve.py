@@ -25,6 +25,7 @@ from qa.query import Query
 MAX_DENSE_CANDIDATES = 2048  # vectors beyond these count as unrelated (cosine -1)
 EXACT_WITHIN = 20_000  # a scope of at most as many vectors is scored exactly, not through HNSW
 DEPTH = 24  # sentences handed to the ranker
+POOL_FACTOR = 32  # the ranked rows are the best of DEPTH * POOL_FACTOR by the pre-score, each scored exactly
 SPARSE_FROM = 2000  # sentences from which coverage of the whole corpus is summed over the sparse matrix
 
 
@@ -200,8 +201,13 @@ class Retriever:
             bm25, coverage = np.where(allowed, bm25, 0.0), np.where(allowed, coverage, 0.0)
             prescore = np.where(allowed, prescore, -np.inf)
             depth = min(depth, int(allowed.sum()))
+        # The pre-score's best few hundred get their exact cosine before the ranked rows are chosen.
+        pool = _best(prescore, depth * POOL_FACTOR)
+        dense = self._filled(dense, pool, query.vector)
+        prescore = np.clip(dense, 0, 1) + coverage
+        if allowed is not None:
+            prescore = np.where(allowed, prescore, -np.inf)
         rows = _best(prescore, depth)
-        dense = self._filled(dense, rows, query.vector)
         context = self.coverage(groups, [self.context_sets[i] for i in rows])
         views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}
         common = tuple(TermGroup(g.terms, rarity(w, query.english), g.known)
