@@ -139,8 +139,8 @@ def span_table(query: Query, query_terms: frozenset[str], sentence: str, prof: P
         for p in _PLACES:
             columns[f"{k.value}_{p}"] = on * columns[p]
     # "hammadde fiyatlarındaki artış nedeniyle": a reason is the phrase a causal word follows.
-    causal = np.array([t.folded in CAUSAL for t in toks] + [False], float)
-    columns["reason_before_causal"] = float(kind is Kind.REASON) * causal[last + 1]
+    causal = np.array([kind is Kind.REASON and t.folded in CAUSAL for t in toks] + [False], float)
+    columns["reason_before_causal"] = causal[last + 1]
     matrix = np.column_stack([columns[name] for name in SPAN_FEATURES])
     return matrix, np.column_stack([first, last])
 

@@ -196,18 +196,19 @@ class Retriever:
         bm25 = np.asarray(self.bm25.get_scores(known), dtype=np.float64) if known else np.zeros(len(self.sentences))
         dense = self.dense_scores(query.vector, allowed)
         coverage = self.corpus_coverage(groups)
-        prescore = np.clip(dense, 0, 1) + coverage
+        reachable = len(self.sentences)
         if allowed is not None:
             bm25, coverage = np.where(allowed, bm25, 0.0), np.where(allowed, coverage, 0.0)
-            prescore = np.where(allowed, prescore, -np.inf)
-            depth = min(depth, int(allowed.sum()))
+            reachable = int(allowed.sum())
+
+        def prescore(dense: np.ndarray) -> np.ndarray:
+            scores = np.clip(dense, 0, 1) + coverage
+            return scores if allowed is None else np.where(allowed, scores, -np.inf)
+
         # The pre-score's best few hundred get their exact cosine before the ranked rows are chosen.
-        pool = _best(prescore, depth * POOL_FACTOR)
+        pool = _best(prescore(dense), min(depth * POOL_FACTOR, reachable))
         dense = self._filled(dense, pool, query.vector)
-        prescore = np.clip(dense, 0, 1) + coverage
-        if allowed is not None:
-            prescore = np.where(allowed, prescore, -np.inf)
-        rows = _best(prescore, depth)
+        rows = _best(prescore(dense), min(depth, reachable))
         context = self.coverage(groups, [self.context_sets[i] for i in rows])
         views = {f"prefix{n}": self._prefix_coverage(query, n, rows) for n in PREFIXES}
         common = tuple(TermGroup(g.terms, rarity(w, query.english), g.known)

@@ -34,3 +34,16 @@ def test_a_ranked_sentence_the_search_missed_gets_its_exact_cosine(tmp_path, mon
     assert (searched[signals.rows] <= -1).sum() >= len(signals.rows) - 1  # the search reached one sentence
     # every ranked row has its true cosine, not "unrelated"
     assert np.allclose(signals.dense[signals.rows], exact[signals.rows], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_scoped_question_scores_no_sentence_outside_its_scope(tmp_path, monkeypatch):
+    engine = stand_in_engine(tmp_path / "seed")
+    retriever = engine.retriever
+    query = engine.analyse("Kaç işbirliği anlaşması imzalandı?")
+    monkeypatch.setattr(retrieve, "MAX_DENSE_CANDIDATES", 1)
+    allowed = np.zeros(len(retriever.sentences), bool)
+    allowed[:3] = True
+    signals = retriever.signals(query, allowed=allowed)
+    assert set(signals.rows.tolist()) <= {0, 1, 2}
+    assert (signals.dense[~allowed] <= -1).all()  # the exact scoring stays inside the scope
